@@ -1,0 +1,63 @@
+#include "common/Message.h"
+
+#include "common/JsonFields.h"
+#include "common/Validation.h"
+
+namespace confab {
+
+using namespace Qt::StringLiterals;
+using validation::decimalId;
+
+QJsonObject Message::toJson() const
+{
+    return QJsonObject {
+        { "id"_L1, decimalId(id) },
+        { "conv"_L1, conv },
+        { "from"_L1, from },
+        { "body"_L1, body },
+        { "ts"_L1, ts },
+        { "conv_seq"_L1, decimalId(convSeq) },
+        { "client_id"_L1, clientId },
+    };
+}
+
+Result<Message> Message::fromJson(const QJsonObject &json)
+{
+    JsonFields f(json);
+    Message m;
+    m.id = f.decimal("id"_L1);
+    m.conv = f.string("conv"_L1);
+    m.from = f.string("from"_L1);
+    m.body = f.string("body"_L1);
+    m.ts = f.integer("ts"_L1);
+    m.convSeq = f.decimal("conv_seq"_L1);
+    m.clientId = f.string("client_id"_L1, JsonFields::Optional);
+    if (!f.ok())
+        return f.error();
+    return m;
+}
+
+QJsonObject InboxEntry::toJson() const
+{
+    return QJsonObject {
+        { "seq"_L1, decimalId(seq) },
+        { "message"_L1, message.toJson() },
+    };
+}
+
+Result<InboxEntry> InboxEntry::fromJson(const QJsonObject &json)
+{
+    JsonFields f(json);
+    InboxEntry e;
+    e.seq = f.decimal("seq"_L1);
+    const QJsonObject message = f.object("message"_L1);
+    if (!f.ok())
+        return f.error();
+    auto decoded = Message::fromJson(message);
+    if (!decoded)
+        return decoded.error();
+    e.message = std::move(decoded).value();
+    return e;
+}
+
+} // namespace confab

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs Confab's build and test dependencies on Debian 12 (run as root), then configures and
+# builds the given CMake preset (default: dev).
+#
+#   scripts/setup.sh [preset]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+preset=${1:-dev}
+
+missing=()
+while read -r pkg; do
+  [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done <"$here/packages.txt"
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cd "$top"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"
