@@ -6,6 +6,11 @@
 
 namespace confab {
 
+namespace {
+// Integers from -(2^53 - 1) to 2^53 - 1 are exact in a double (JavaScript's safe integers).
+constexpr double kTwoPow53 = 9007199254740992.0;
+} // namespace
+
 bool JsonFields::has(QLatin1StringView key) const
 {
     return m_object.contains(key);
@@ -55,8 +60,9 @@ qint64 JsonFields::decimal(QLatin1StringView key, Need need, qint64 fallback)
             return *parsed;
     } else if (value.isDouble()) {
         const double d = value.toDouble();
-        // Exactly representable integers only (2^53); larger ids must travel as strings.
-        if (d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d)
+        // Safe integers only (below 2^53): a larger JSON number may already have been rounded
+        // (9007199254740993 reads as 2^53), so larger ids must travel as strings.
+        if (d >= 0 && d < kTwoPow53 && std::floor(d) == d)
             return static_cast<qint64>(d);
     }
     wrongType(key, QLatin1StringView("a decimal string"));
@@ -70,7 +76,7 @@ qint64 JsonFields::integer(QLatin1StringView key, Need need, qint64 fallback)
         return fallback;
     if (value.isDouble()) {
         const double d = value.toDouble();
-        if (std::abs(d) <= 9007199254740992.0 && std::floor(d) == d)
+        if (std::abs(d) < kTwoPow53 && std::floor(d) == d)
             return static_cast<qint64>(d);
     }
     wrongType(key, QLatin1StringView("an integer"));

@@ -122,7 +122,10 @@ bool isValidRequestId(QStringView id)
 
 bool isValidClientId(QStringView id)
 {
-    return !id.isEmpty() && id.size() <= limits::kMaxClientIdChars;
+    // The client id is stored (the idempotency record), so it must be valid Unicode: distinct
+    // ids holding lone surrogates would collapse into one once converted to UTF-8.
+    return !id.isEmpty() && id.size() <= limits::kMaxClientIdChars
+        && codePointCount(id).has_value();
 }
 
 std::optional<qint64> parseDecimalId(QStringView text)

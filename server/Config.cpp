@@ -1,0 +1,176 @@
+#include "server/Config.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QLoggingCategory>
+#include <QThread>
+
+namespace confab {
+
+using namespace Qt::StringLiterals;
+
+QString ServerConfig::databasePath() const
+{
+    return QDir(dataDir).filePath(u"confab.sqlite3"_s);
+}
+
+int ServerConfig::workerCount() const
+{
+    return workers > 0 ? workers : qMax(1, QThread::idealThreadCount());
+}
+
+namespace {
+
+// The option's value from the command line, else from the environment variable, else empty.
+QString setting(const QCommandLineParser &parser, const QString &option, const char *env)
+{
+    if (parser.isSet(option))
+        return parser.value(option);
+    return qEnvironmentVariable(env);
+}
+
+bool parseListen(const QString &text, ServerConfig &config)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    if (colon <= 0)
+        return false;
+    QString host = text.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint port = text.mid(colon + 1).toUInt(&ok);
+    if (!ok || port > 65535)
+        return false;
+    QHostAddress address;
+    if (host == "localhost"_L1)
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(host))
+        return false;
+    config.host = address;
+    config.port = quint16(port);
+    return true;
+}
+
+} // namespace
+
+ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
+{
+    Parsed result;
+    ServerConfig &config = result.config;
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Confab chat server: the HTTP API and the WebSocket endpoint /ws on one port.\n"
+        "Every option can also be set with the environment variable in brackets."_s);
+    const QCommandLineOption help({ u"h"_s, u"help"_s }, u"Show this help and exit."_s);
+    const QCommandLineOption version({ u"v"_s, u"version"_s }, u"Show the version and exit."_s);
+    parser.addOption(help);
+    parser.addOption(version);
+    parser.addOptions({
+        { u"listen"_s, u"Address and port to serve on [CONFAB_LISTEN]. Default 127.0.0.1:8080."_s,
+          u"host:port"_s },
+        { u"data"_s, u"Directory of the SQLite database [CONFAB_DATA]. Default ./data."_s,
+          u"dir"_s },
+        { u"log-level"_s, u"debug, info, warning or critical [CONFAB_LOG_LEVEL]. Default info."_s,
+          u"level"_s },
+        { u"workers"_s, u"WebSocket worker threads [CONFAB_WORKERS]. Default: one per core."_s,
+          u"n"_s },
+        { u"heartbeat"_s,
+          u"Seconds between client heartbeats; a device silent for twice as long is dropped "
+          "[CONFAB_HEARTBEAT]. Default 30."_s,
+          u"seconds"_s },
+        { u"auth-timeout"_s,
+          u"Milliseconds a new WebSocket has to authenticate [CONFAB_AUTH_TIMEOUT_MS]. "
+          "Default 10000."_s,
+          u"ms"_s },
+        { u"public-url"_s,
+          u"WebSocket URL clients are told to use by /api/v1/discovery [CONFAB_PUBLIC_URL]. "
+          "Default: from the request's Host header."_s,
+          u"url"_s },
+        { u"sync-normal"_s,
+          u"Use SQLite synchronous=NORMAL: faster commits that survive a crash of confabd "
+          "but not a power loss [CONFAB_SYNC_NORMAL=1]."_s },
+    });
+
+    if (!parser.parse(arguments)) {
+        result.exit = true;
+        result.exitCode = 2;
+        result.output = parser.errorText() + u"\nTry --help."_s;
+        return result;
+    }
+    if (parser.isSet(help)) {
+        result.exit = true;
+        result.output = parser.helpText();
+        return result;
+    }
+    if (parser.isSet(version)) {
+        result.exit = true;
+        result.output = u"confabd " CONFAB_VERSION ""_s;
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        result.exit = true;
+        result.exitCode = 2;
+        result.output = u"unexpected argument: %1\nTry --help."_s.arg(
+            parser.positionalArguments().constFirst());
+        return result;
+    }
+
+    auto fail = [&](const QString &message) {
+        result.exit = true;
+        result.exitCode = 2;
+        result.output = message;
+        return result;
+    };
+    auto positive = [](const QString &text, int *out) {
+        bool ok = false;
+        const int value = text.toInt(&ok);
+        if (ok && value > 0)
+            *out = value;
+        return ok && value > 0;
+    };
+
+    if (const QString listen = setting(parser, u"listen"_s, "CONFAB_LISTEN");
+        !listen.isEmpty() && !parseListen(listen, config)) {
+        return fail(u"--listen: expected HOST:PORT, got '%1'"_s.arg(listen));
+    }
+    if (const QString data = setting(parser, u"data"_s, "CONFAB_DATA"); !data.isEmpty())
+        config.dataDir = data;
+    if (const QString level = setting(parser, u"log-level"_s, "CONFAB_LOG_LEVEL");
+        !level.isEmpty()) {
+        static const QStringList levels { u"debug"_s, u"info"_s, u"warning"_s, u"critical"_s };
+        if (!levels.contains(level))
+            return fail(u"--log-level: expected debug, info, warning or critical"_s);
+        config.logLevel = level;
+    }
+    if (const QString n = setting(parser, u"workers"_s, "CONFAB_WORKERS");
+        !n.isEmpty() && !positive(n, &config.workers)) {
+        return fail(u"--workers: expected a positive number"_s);
+    }
+    if (const QString s = setting(parser, u"heartbeat"_s, "CONFAB_HEARTBEAT");
+        !s.isEmpty() && !positive(s, &config.heartbeatSeconds)) {
+        return fail(u"--heartbeat: expected a positive number of seconds"_s);
+    }
+    if (const QString ms = setting(parser, u"auth-timeout"_s, "CONFAB_AUTH_TIMEOUT_MS");
+        !ms.isEmpty() && !positive(ms, &config.authTimeoutMs)) {
+        return fail(u"--auth-timeout: expected a positive number of milliseconds"_s);
+    }
+    config.publicUrl = setting(parser, u"public-url"_s, "CONFAB_PUBLIC_URL");
+    if (parser.isSet(u"sync-normal"_s) || qEnvironmentVariable("CONFAB_SYNC_NORMAL") == "1"_L1)
+        config.synchronousFull = false;
+    return result;
+}
+
+void applyLogLevel(const QString &level)
+{
+    QString rules = u"confab.*.debug=false\n"_s;
+    if (level == "debug"_L1)
+        rules = u"confab.*=true\n"_s;
+    else if (level == "warning"_L1)
+        rules += u"confab.*.info=false\n"_s;
+    else if (level == "critical"_L1)
+        rules += u"confab.*.info=false\nconfab.*.warning=false\n"_s;
+    QLoggingCategory::setFilterRules(rules);
+}
+
+} // namespace confab

@@ -1,0 +1,158 @@
+#include "server/store/Writer.h"
+
+#include "server/Logging.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QSqlQuery>
+
+namespace confab::store {
+
+using namespace Qt::StringLiterals;
+
+Writer::Writer(DatabaseConfig config, int maxBatch)
+    : m_config(std::move(config))
+    , m_maxBatch(maxBatch)
+{
+}
+
+Writer::~Writer()
+{
+    stop();
+}
+
+Result<Done> Writer::start()
+{
+    std::promise<Result<Done>> opened;
+    auto openedFuture = opened.get_future();
+    m_thread = std::thread([this, &opened] {
+        const QString name = threadConnectionName(u"writer");
+        {
+            auto db = openConnection(m_config, name);
+            if (!db) {
+                opened.set_value(db.error());
+                return;
+            }
+            Statements sql(db.value());
+            {
+                auto newest = sql.get(u"SELECT COALESCE(MAX(id), 0) FROM messages"_s);
+                if (newest.run() && newest->next())
+                    m_clock.resumeAfter(newest->value(0).toLongLong());
+            }
+            {
+                std::lock_guard lock(m_mutex);
+                m_running = true;
+            }
+            opened.set_value(Done {});
+            loopWith(sql);
+        }
+        closeConnection(name);
+    });
+    auto result = openedFuture.get();
+    if (!result && m_thread.joinable())
+        m_thread.join();
+    return result;
+}
+
+void Writer::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running && !m_thread.joinable())
+            return;
+        m_stopping = true;
+    }
+    m_wake.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+void Writer::post(Job job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_running) {
+            // Refused jobs still get their answer, never silence.
+            job.finish(false);
+            return;
+        }
+        m_queue.push_back(std::move(job));
+        ++m_posted;
+    }
+    m_wake.notify_one();
+}
+
+void Writer::flush()
+{
+    std::unique_lock lock(m_mutex);
+    const quint64 target = m_posted;
+    m_progress.wait(lock, [&] { return m_finished >= target || !m_running; });
+}
+
+WriterStats Writer::stats() const
+{
+    std::lock_guard lock(m_mutex);
+    WriterStats stats = m_stats;
+    stats.queued = m_queue.size();
+    return stats;
+}
+
+void Writer::loopWith(Statements &sql)
+{
+    std::deque<Job> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty()) {
+                m_running = false;
+                m_progress.notify_all();
+                return;
+            }
+            const auto take = std::min<std::size_t>(m_queue.size(), m_maxBatch);
+            std::move(m_queue.begin(), m_queue.begin() + take, std::back_inserter(batch));
+            m_queue.erase(m_queue.begin(), m_queue.begin() + take);
+        }
+        runBatch(sql, batch);
+        {
+            std::lock_guard lock(m_mutex);
+            m_finished += batch.size();
+        }
+        batch.clear();
+        m_progress.notify_all();
+    }
+}
+
+void Writer::runBatch(Statements &sql, std::deque<Job> &batch)
+{
+    QElapsedTimer timer;
+    timer.start();
+    WriteTxn txn { sql, m_clock, QDateTime::currentMSecsSinceEpoch() };
+    bool committed = sql.get(u"BEGIN IMMEDIATE"_s).run();
+    if (committed) {
+        for (Job &job : batch) {
+            sql.get(u"SAVEPOINT job"_s).run();
+            if (!job.apply(txn))
+                sql.get(u"ROLLBACK TO job"_s).run();
+            sql.get(u"RELEASE job"_s).run();
+        }
+        committed = sql.get(u"COMMIT"_s).run();
+        if (!committed)
+            sql.get(u"ROLLBACK"_s).run();
+    }
+    const double seconds = timer.nsecsElapsed() / 1e9;
+    {
+        std::lock_guard lock(m_mutex);
+        ++m_stats.transactions;
+        m_stats.jobs += batch.size();
+        m_stats.commitSecondsTotal += seconds;
+        if (!committed)
+            ++m_stats.failedCommits;
+    }
+    if (!committed)
+        qCCritical(lcStore, "a transaction of %d jobs failed to commit", int(batch.size()));
+    for (Job &job : batch)
+        job.finish(committed);
+}
+
+} // namespace confab::store

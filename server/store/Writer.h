@@ -1,0 +1,124 @@
+// The one writer of the database. Jobs queue up while a transaction commits and then run together
+// in the next transaction (group commit: one fsync for many sends). A job's result is handed on
+// only after its transaction committed, so nothing is revealed that a crash could still lose.
+#pragma once
+
+#include "common/Result.h"
+#include "server/store/Database.h"
+#include "server/store/MessageClock.h"
+#include "server/store/Statements.h"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace confab::store {
+
+// What a job sees: the writer's connection inside the open transaction.
+struct WriteTxn
+{
+    Statements &sql;
+    MessageClock &clock;
+    qint64 now; // ms since the epoch, read once per transaction
+};
+
+struct WriterStats
+{
+    quint64 transactions = 0;
+    quint64 jobs = 0;
+    quint64 failedCommits = 0;
+    quint64 queued = 0; // jobs waiting now
+    double commitSecondsTotal = 0;
+};
+
+class Writer
+{
+public:
+    explicit Writer(DatabaseConfig config, int maxBatch = 2000);
+    ~Writer();
+    Writer(const Writer &) = delete;
+    Writer &operator=(const Writer &) = delete;
+
+    // Opens the connection on the writer thread and starts taking jobs.
+    Result<Done> start();
+    // Finishes every job already posted, then stops the thread.
+    void stop();
+
+    // apply runs inside the transaction (in a savepoint: a failed result rolls back what that job
+    // wrote and nothing else). done runs on the writer thread after the commit, with the result,
+    // or with an `internal` error when the commit failed; keep it short (post elsewhere).
+    template<typename T>
+    void submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done);
+
+    // Blocks the calling thread (never an event loop's) until the job committed.
+    template<typename T>
+    Result<T> run(std::function<Result<T>(WriteTxn &)> apply);
+
+    // Blocks until every job posted before the call has finished.
+    void flush();
+
+    WriterStats stats() const;
+
+private:
+    struct Job
+    {
+        std::function<bool(WriteTxn &)> apply; // false: roll the job back
+        std::function<void(bool committed)> finish;
+    };
+
+    void post(Job job);
+    void loopWith(Statements &sql);
+    void runBatch(Statements &sql, std::deque<Job> &batch);
+
+    DatabaseConfig m_config;
+    int m_maxBatch;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_progress;
+    std::deque<Job> m_queue;
+    bool m_stopping = false;
+    bool m_running = false;
+    quint64 m_posted = 0;
+    quint64 m_finished = 0;
+    WriterStats m_stats;
+    MessageClock m_clock;
+};
+
+template<typename T>
+void Writer::submit(std::function<Result<T>(WriteTxn &)> apply,
+                    std::function<void(Result<T>)> done)
+{
+    auto result = std::make_shared<std::optional<Result<T>>>();
+    post(Job {
+        [apply = std::move(apply), result](WriteTxn &txn) {
+            result->emplace(apply(txn));
+            return (*result)->ok();
+        },
+        [done = std::move(done), result](bool committed) {
+            if (!result->has_value()) {
+                done(Error { ErrorCode::Internal, QStringLiteral("the job did not run") });
+            } else if (!committed && (*result)->ok()) {
+                done(Error { ErrorCode::Internal, QStringLiteral("storage failed to commit") });
+            } else {
+                done(std::move(**result));
+            }
+        },
+    });
+}
+
+template<typename T>
+Result<T> Writer::run(std::function<Result<T>(WriteTxn &)> apply)
+{
+    auto promise = std::make_shared<std::promise<Result<T>>>();
+    auto future = promise->get_future();
+    submit<T>(std::move(apply), [promise](Result<T> result) { promise->set_value(std::move(result)); });
+    return future.get();
+}
+
+} // namespace confab::store

@@ -1,0 +1,86 @@
+// One WebSocket connection of one device: authentication, the requests of PROTOCOL.md §3.1, live
+// delivery and the heartbeat deadline. Lives on its worker's thread; storage work goes to the
+// writer and the query pool and comes back through Worker::bind.
+#pragma once
+
+#include "common/Envelope.h"
+#include "common/Result.h"
+#include "server/store/Accounts.h"
+#include "server/store/Inbox.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+
+QT_BEGIN_NAMESPACE
+class QTcpSocket;
+class QWebSocket;
+QT_END_NAMESPACE
+
+namespace confab {
+
+class Worker;
+struct ServerContext;
+
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker);
+    ~Session() override;
+
+    quint64 id() const { return m_id; }
+
+    // A msg frame for this device (buffered until the welcome is out).
+    void deliver(const QString &frame);
+    void close(int code, const QString &reason);
+    void checkDeadlines(qint64 nowMs);
+    // Stop taking requests (the server is shutting down).
+    void stopTakingRequests() { m_takingRequests = false; }
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    enum class State { AwaitingAuth, Authenticating, Welcoming, Active, Closing };
+
+    void onText(const QString &text);
+    void onBinary(const QByteArray &data);
+    void onDisconnected();
+    void touch();
+
+    void dispatch(const Envelope &envelope);
+    void handleAuth(const Envelope &envelope);
+    void handleSend(const Envelope &envelope);
+    void handleSync(const Envelope &envelope);
+    void handleAck(const Envelope &envelope);
+    void handleHistory(const Envelope &envelope);
+
+    void onTokenChecked(Result<store::DeviceAuth> device);
+    void onWelcome(Result<qint64> latestSeq);
+    void onSent(QJsonValue requestId, Result<store::StoredMessage> stored, qint64 startedNs);
+    void onAcked(Result<Done> acked);
+    void onSyncPage(QJsonValue requestId, Result<SyncPage> page);
+    void onHistoryPage(QJsonValue requestId, Result<HistoryPage> page);
+
+    void sendJson(const QJsonObject &json);
+    void sendError(const QJsonValue &requestId, const Error &error);
+    store::Sender sender() const { return { m_device.userId, m_device.username }; }
+
+    QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_tcp;
+    quint64 m_id;
+    Worker *m_worker;
+    ServerContext &m_context;
+    State m_state = State::AwaitingAuth;
+    bool m_takingRequests = true;
+    bool m_attached = false;
+    store::DeviceAuth m_device;
+    QStringList m_held; // deliveries that arrived before the welcome
+    qint64 m_lastActivityMs = 0;
+    qint64 m_authDeadlineMs = 0;
+    qint64 m_closingSinceMs = 0;
+};
+
+} // namespace confab
