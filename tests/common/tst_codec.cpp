@@ -264,6 +264,13 @@ void TestCodec::messageIdsAsJsonNumbers()
     QVERIFY(decoded.value() == bobMessage());
     QCOMPARE(decoded->toJson(), parseObject(BOB_MESSAGE));
     QCOMPARE(decoded->toJson().value("id"_L1), QJsonValue(u"7151182512443392"_s));
+
+    // The largest safe JSON integer, 2^53 - 1, is still read exactly.
+    const Result<AckRequest> ack =
+        AckRequest::fromJson(parseObject(R"({"type":"ack","seq":9007199254740991})"));
+    QVERIFY2(ack.ok(), qPrintable(describe(ack)));
+    QCOMPARE(ack->seq, Q_INT64_C(9007199254740991));
+    QCOMPARE(ack->toJson(), parseObject(R"({"type":"ack","seq":"9007199254740991"})"));
 }
 
 void TestCodec::inboxEntry()
@@ -779,6 +786,9 @@ void TestCodec::decodeFailure_data()
         R"({"id":"1","conv":"user:bob","from":"alice","body":5,"ts":1,"conv_seq":"1"})");
     row("ts string", message,
         R"({"id":"1","conv":"user:bob","from":"alice","body":"hi","ts":"1","conv_seq":"1"})");
+    row("ts number above 2^53", message,
+        R"({"id":"1","conv":"user:bob","from":"alice","body":"hi","ts":9007199254740993,)"
+        R"("conv_seq":"1"})");
     row("ts fractional", message,
         R"({"id":"1","conv":"user:bob","from":"alice","body":"hi","ts":1.5,"conv_seq":"1"})");
     row("conv_seq null", message,

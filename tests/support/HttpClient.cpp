@@ -71,7 +71,7 @@ QByteArray HttpClient::raw(quint16 port, const QByteArray &bytes, int timeoutMs)
         return {};
     socket.write(bytes);
     QByteArray answer;
-    QTest::qWaitFor(
+    [[maybe_unused]] const bool closed = QTest::qWaitFor(
         [&] {
             answer += socket.readAll();
             return socket.state() == QAbstractSocket::UnconnectedState;
