@@ -22,8 +22,8 @@ namespace {
 // memory argon2id takes (64 MiB each).
 constexpr int kAccountThreads = 2;
 constexpr int kQueryThreads = 2;
-// How long closing sessions may take at shutdown.
-constexpr int kShutdownGraceMs = 5000;
+// How long clients have to answer the close handshake at shutdown.
+constexpr int kCloseHandshakeMs = 1000;
 } // namespace
 
 Server::Server(ServerConfig config, QObject *parent)
@@ -120,6 +120,16 @@ quint16 Server::port() const
     return m_listener ? m_listener->serverPort() : 0;
 }
 
+void Server::waitForConnectionsToClose(int timeoutMs)
+{
+    // The workers count their connections atomically; this thread has nothing else to do.
+    const QDeadlineTimer deadline(timeoutMs);
+    for (Worker *worker : std::as_const(m_workers)) {
+        while (worker->liveConnections() > 0 && !deadline.hasExpired())
+            QThread::msleep(5);
+    }
+}
+
 void Server::shutdown()
 {
     if (m_listener)
@@ -137,11 +147,10 @@ void Server::shutdown()
         QMetaObject::invokeMethod(
             worker, [worker] { worker->beginShutdown(); }, Qt::BlockingQueuedConnection);
     }
-    const QDeadlineTimer deadline(kShutdownGraceMs);
-    for (Worker *worker : std::as_const(m_workers)) {
-        while (worker->liveConnections() > 0 && !deadline.hasExpired())
-            QThread::msleep(10);
-    }
+    waitForConnectionsToClose(kCloseHandshakeMs);
+    for (Worker *worker : std::as_const(m_workers))
+        QMetaObject::invokeMethod(worker, [worker] { worker->abortAll(); }, Qt::BlockingQueuedConnection);
+    waitForConnectionsToClose(kCloseHandshakeMs);
     for (QThread *thread : std::as_const(m_threads)) {
         thread->quit();
         thread->wait();

@@ -44,6 +44,8 @@ public:
     void shutdown();
 
 private:
+    void waitForConnectionsToClose(int timeoutMs);
+
     ServerConfig m_config;
     Metrics m_metrics;
     Router m_router;

@@ -18,6 +18,32 @@ namespace confab {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// Counts a connection for as long as its socket exists. A child object rather than a connection
+// to destroyed(): QWebSocket disconnects every signal of the socket it upgrades.
+class ConnectionCount : public QObject
+{
+public:
+    ConnectionCount(QTcpSocket *socket, std::atomic<int> &live, std::atomic<qint64> &open)
+        : QObject(socket)
+        , m_live(live)
+        , m_open(open)
+    {
+        ++m_live;
+        ++m_open;
+    }
+    ~ConnectionCount() override
+    {
+        --m_live;
+        --m_open;
+    }
+
+private:
+    std::atomic<int> &m_live;
+    std::atomic<qint64> &m_open;
+};
+} // namespace
+
 Worker::Worker(int index, ServerContext &context)
     : m_index(index)
     , m_context(context)
@@ -59,18 +85,21 @@ void Worker::accept(qintptr descriptor)
             delete socket;
             return;
         }
-        ++m_live;
-        ++m_context.metrics.connectionsOpen;
-        connect(socket, &QObject::destroyed, this, [this] {
-            --m_live;
-            --m_context.metrics.connectionsOpen;
-        });
+        new ConnectionCount(socket, m_live, m_context.metrics.connectionsOpen);
         new HttpConnection(socket, this);
     });
 }
 
 void Worker::handOver(QTcpSocket *socket)
 {
+    // QWebSocket does not take ownership of the socket it upgrades: the worker keeps it during
+    // the handshake, then the session does (see Session). One that fails its handshake is
+    // dropped when it disconnects.
+    socket->setParent(this);
+    connect(socket, &QTcpSocket::disconnected, this, [this, guard = QPointer(socket)] {
+        if (guard && guard->parent() == this)
+            guard->deleteLater();
+    });
     m_handshaking.append(socket);
     m_webSockets->handleConnection(socket);
 }
@@ -139,6 +168,16 @@ void Worker::stopTakingRequests()
     m_shuttingDown = true;
     for (Session *session : std::as_const(m_sessions))
         session->stopTakingRequests();
+}
+
+void Worker::abortAll()
+{
+    const auto sessions = m_sessions.values();
+    for (Session *session : sessions)
+        session->abort();
+    const auto connections = findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly);
+    for (HttpConnection *connection : connections)
+        connection->abort();
 }
 
 void Worker::beginShutdown()

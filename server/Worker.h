@@ -58,6 +58,8 @@ public:
     // what it had) close every session with 1001 and every HTTP connection.
     void stopTakingRequests();
     void beginShutdown();
+    // Last step: cut whatever did not finish its close handshake.
+    void abortAll();
     int liveConnections() const { return m_live.load(); }
     int index() const { return m_index; }
     ServerContext &context() { return m_context; }

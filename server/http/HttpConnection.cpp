@@ -112,6 +112,11 @@ void HttpConnection::closeWhenIdle()
         m_socket->disconnectFromHost();
 }
 
+void HttpConnection::abort()
+{
+    m_socket->abort();
+}
+
 void HttpConnection::onResponse(HttpResponse response)
 {
     m_busy = false;

@@ -23,6 +23,7 @@ public:
     HttpConnection(QTcpSocket *socket, Worker *worker);
     // Shutdown: close now, or right after the answer in progress.
     void closeWhenIdle();
+    void abort();
 
 private:
     void onReadyRead();

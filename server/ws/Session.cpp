@@ -61,6 +61,8 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker
     , m_context(worker->context())
 {
     m_socket->setParent(this);
+    if (m_tcp)
+        m_tcp->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(limits::kMaxFrameBytes);
     m_socket->setMaxAllowedIncomingFrameSize(limits::kMaxFrameBytes);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Session::onText);
@@ -81,6 +83,10 @@ Session::~Session()
         --m_context.metrics.sessionsAuthenticated;
     }
     --m_context.metrics.sessionsOpen;
+    // The QWebSocket first (it uses its TCP socket to the end), then the TCP socket, which
+    // QWebSocket leaves behind.
+    delete m_socket;
+    delete m_tcp.data();
 }
 
 void Session::touch()
@@ -107,6 +113,12 @@ void Session::close(int code, const QString &reason)
     m_state = State::Closing;
     m_closingSinceMs = nowMs();
     m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+}
+
+void Session::abort()
+{
+    m_state = State::Closing;
+    m_socket->abort();
 }
 
 void Session::checkDeadlines(qint64 now)

@@ -35,6 +35,7 @@ public:
     // A msg frame for this device (buffered until the welcome is out).
     void deliver(const QString &frame);
     void close(int code, const QString &reason);
+    void abort();
     void checkDeadlines(qint64 nowMs);
     // Stop taking requests (the server is shutting down).
     void stopTakingRequests() { m_takingRequests = false; }
