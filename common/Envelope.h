@@ -11,6 +11,14 @@
 
 namespace confab {
 
+// `id` made non-null when it was present (an id of "" is still an id and is echoed).
+inline QString nonNullRequestId(const QString &id, bool present)
+{
+    if (present && id.isNull())
+        return QString::fromLatin1("", 0);
+    return id;
+}
+
 struct Envelope
 {
     QString type;
@@ -20,8 +28,12 @@ struct Envelope
     // Set when the frame is not a well-formed request; type and id hold what could be read.
     std::optional<Error> error;
 
-    // The id as a string, for echoing in replies.
-    QString requestId() const { return id.isString() ? id.toString() : QString(); }
+    // The id as a string, for echoing in replies: null when absent, empty when sent as "".
+    QString requestId() const { return requestIdOf(id); }
+    static QString requestIdOf(const QJsonValue &id)
+    {
+        return id.isString() ? nonNullRequestId(id.toString(), true) : QString();
+    }
 
     static Envelope parse(const QString &text);
 };

@@ -1,5 +1,6 @@
 #include "common/Events.h"
 
+#include "common/Envelope.h"
 #include "common/JsonFields.h"
 #include "common/Validation.h"
 
@@ -11,10 +12,16 @@ using namespace Qt::StringLiterals;
 using validation::decimalId;
 
 namespace {
+// A null request id means "none"; an empty one was sent as "" and is echoed as such.
 void insertRequestId(QJsonObject &json, const QString &requestId)
 {
-    if (!requestId.isEmpty())
+    if (!requestId.isNull())
         json.insert("id"_L1, requestId);
+}
+
+QString readRequestId(JsonFields &f)
+{
+    return nonNullRequestId(f.string("id"_L1, JsonFields::Optional), f.has("id"_L1));
 }
 
 template<typename T>
@@ -88,7 +95,7 @@ Result<SentEvent> SentEvent::fromJson(const QJsonObject &json)
 {
     JsonFields f(json);
     SentEvent e;
-    e.requestId = f.string("id"_L1, JsonFields::Optional);
+    e.requestId = readRequestId(f);
     e.seq = f.decimal("seq"_L1);
     const QJsonObject message = f.object("message"_L1);
     if (!f.ok())
@@ -129,7 +136,7 @@ Result<SyncPage> SyncPage::fromJson(const QJsonObject &json)
 {
     JsonFields f(json);
     SyncPage page;
-    page.requestId = f.string("id"_L1, JsonFields::Optional);
+    page.requestId = readRequestId(f);
     readList(f, "entries"_L1, page.entries);
     page.more = f.boolean("more"_L1);
     if (!f.ok())
@@ -154,7 +161,7 @@ Result<HistoryPage> HistoryPage::fromJson(const QJsonObject &json)
 {
     JsonFields f(json);
     HistoryPage page;
-    page.requestId = f.string("id"_L1, JsonFields::Optional);
+    page.requestId = readRequestId(f);
     page.conv = f.string("conv"_L1);
     readList(f, "messages"_L1, page.messages);
     page.more = f.boolean("more"_L1);
@@ -198,7 +205,7 @@ Result<PongEvent> PongEvent::fromJson(const QJsonObject &json)
 {
     JsonFields f(json);
     PongEvent e;
-    e.requestId = f.string("id"_L1, JsonFields::Optional);
+    e.requestId = readRequestId(f);
     if (!f.ok())
         return f.error();
     return e;

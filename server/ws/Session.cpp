@@ -330,7 +330,7 @@ void Session::onSent(QJsonValue requestId, Result<store::StoredMessage> stored, 
         sendError(requestId, stored.error());
         return;
     }
-    SentEvent sent { requestId.toString(), stored->senderSeq, stored->message };
+    SentEvent sent { Envelope::requestIdOf(requestId), stored->senderSeq, stored->message };
     sendJson(sent.toJson());
     m_context.metrics.sendSeconds.observe((monotonicNs() - startedNs) / 1e9);
 }
@@ -359,7 +359,7 @@ void Session::onSyncPage(QJsonValue requestId, Result<SyncPage> page)
         sendError(requestId, page.error());
         return;
     }
-    page->requestId = requestId.toString();
+    page->requestId = Envelope::requestIdOf(requestId);
     sendJson(page->toJson());
 }
 
@@ -411,7 +411,7 @@ void Session::onHistoryPage(QJsonValue requestId, Result<HistoryPage> page)
         sendError(requestId, page.error());
         return;
     }
-    page->requestId = requestId.toString();
+    page->requestId = Envelope::requestIdOf(requestId);
     sendJson(page->toJson());
 }
 
