@@ -32,8 +32,8 @@ Envelope Envelope::parse(const QString &text)
 
     if (!envelope.id.isUndefined()
         && (!envelope.id.isString() || !validation::isValidRequestId(envelope.id.toString()))) {
-        envelope.error = Error { ErrorCode::BadRequest,
-                                 u"'id' must be a string of at most 64 characters"_s };
+        envelope.error =
+            Error { ErrorCode::BadRequest, u"'id' must be a string of at most 64 characters"_s };
     } else if (!type.isString() || envelope.type.isEmpty()) {
         envelope.error = Error { ErrorCode::BadRequest, u"missing field 'type'"_s };
     }

@@ -73,8 +73,8 @@ Result<WelcomeEvent> WelcomeEvent::fromJson(const QJsonObject &json)
     e.ackedSeq = f.decimal("acked_seq"_L1);
     JsonFields limits(f.object("limits"_L1, JsonFields::Optional));
     e.maxBodyChars = static_cast<int>(limits.integer("max_body_chars"_L1, JsonFields::Optional));
-    e.maxGroupMembers
-        = static_cast<int>(limits.integer("max_group_members"_L1, JsonFields::Optional));
+    e.maxGroupMembers =
+        static_cast<int>(limits.integer("max_group_members"_L1, JsonFields::Optional));
     if (!f.ok())
         return f.error();
     if (!limits.ok())
@@ -149,10 +149,9 @@ QJsonObject HistoryPage::toJson() const
     QJsonArray array;
     for (const Message &message : messages)
         array.append(message.toJson());
-    QJsonObject json { { "type"_L1, kType },
-                       { "conv"_L1, conv },
-                       { "messages"_L1, array },
-                       { "more"_L1, more } };
+    QJsonObject json {
+        { "type"_L1, kType }, { "conv"_L1, conv }, { "messages"_L1, array }, { "more"_L1, more }
+    };
     insertRequestId(json, requestId);
     return json;
 }

@@ -15,7 +15,9 @@ class JsonFields
 public:
     enum Need { Required, Optional };
 
-    explicit JsonFields(const QJsonObject &object) : m_object(object) { }
+    explicit JsonFields(const QJsonObject &object)
+        : m_object(object)
+    { }
 
     bool has(QLatin1StringView key) const;
     QString string(QLatin1StringView key, Need need = Required);

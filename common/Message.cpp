@@ -11,12 +11,8 @@ using validation::decimalId;
 QJsonObject Message::toJson() const
 {
     return QJsonObject {
-        { "id"_L1, decimalId(id) },
-        { "conv"_L1, conv },
-        { "from"_L1, from },
-        { "body"_L1, body },
-        { "ts"_L1, ts },
-        { "conv_seq"_L1, decimalId(convSeq) },
+        { "id"_L1, decimalId(id) },   { "conv"_L1, conv }, { "from"_L1, from },
+        { "body"_L1, body },          { "ts"_L1, ts },     { "conv_seq"_L1, decimalId(convSeq) },
         { "client_id"_L1, clientId },
     };
 }

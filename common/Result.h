@@ -12,9 +12,15 @@ template<typename T>
 class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_data(std::move(value)) { }
-    Result(Error error) : m_data(std::move(error)) { }
-    Result(ErrorCode code, QString message) : m_data(Error { code, std::move(message) }) { }
+    Result(T value)
+        : m_data(std::move(value))
+    { }
+    Result(Error error)
+        : m_data(std::move(error))
+    { }
+    Result(ErrorCode code, QString message)
+        : m_data(Error { code, std::move(message) })
+    { }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

@@ -2,7 +2,6 @@
 
 #include "common/Limits.h"
 
-
 namespace confab::validation {
 
 namespace {
@@ -70,8 +69,20 @@ bool isUnicodeWhiteSpace(char32_t ch)
     // The White_Space property of Unicode's PropList.txt, spelled out so the answer does not
     // depend on the Unicode version of the Qt build.
     switch (ch) {
-    case 0x0009: case 0x000A: case 0x000B: case 0x000C: case 0x000D: case 0x0020: case 0x0085:
-    case 0x00A0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+    case 0x0009:
+    case 0x000A:
+    case 0x000B:
+    case 0x000C:
+    case 0x000D:
+    case 0x0020:
+    case 0x0085:
+    case 0x00A0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
         return true;
     default:
         return ch >= 0x2000 && ch <= 0x200A;

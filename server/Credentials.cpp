@@ -38,7 +38,8 @@ bool verifyPassword(const QByteArray &hash, const QString &password)
 
 void verifyAgainstDummy(const QString &password)
 {
-    static const QByteArray dummy = hashPassword(QStringLiteral("confab-dummy-password")).value_or(QByteArray());
+    static const QByteArray dummy =
+        hashPassword(QStringLiteral("confab-dummy-password")).value_or(QByteArray());
     verifyPassword(dummy, password);
 }
 

@@ -26,7 +26,8 @@ void fanOut(Router &router, Metrics &metrics, const store::StoredMessage &stored
         if (it == encoded.end()) {
             Message view = stored.message;
             view.conv = copy.conv;
-            it = encoded.insert(copy.conv, QJsonDocument(view.toJson()).toJson(QJsonDocument::Compact));
+            it = encoded.insert(copy.conv,
+                                QJsonDocument(view.toJson()).toJson(QJsonDocument::Compact));
         }
         const qint64 except = copy.userId == senderUserId ? exceptDevice : 0;
         const int devices = router.deliver(copy.userId, except, msgFrame(copy.seq, *it));

@@ -7,8 +7,7 @@ namespace confab {
 Listener::Listener(QList<Worker *> workers, QObject *parent)
     : QTcpServer(parent)
     , m_workers(std::move(workers))
-{
-}
+{ }
 
 void Listener::incomingConnection(qintptr descriptor)
 {

@@ -53,7 +53,8 @@ void Router::revoke(qint64 userId, qint64 deviceId, int code)
     for (const Endpoint &endpoint : std::as_const(targets)) {
         if (endpoint.deviceId == deviceId) {
             qCInfo(lcRouter, "closing the session of revoked device %lld", deviceId);
-            endpoint.worker->disconnect(endpoint.sessionId, code, QStringLiteral("device logged out"));
+            endpoint.worker->disconnect(endpoint.sessionId, code,
+                                        QStringLiteral("device logged out"));
         }
     }
 }

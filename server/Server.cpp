@@ -29,8 +29,7 @@ constexpr int kCloseHandshakeMs = 1000;
 Server::Server(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
-{
-}
+{ }
 
 Server::~Server()
 {
@@ -65,8 +64,8 @@ Result<Done> Server::start()
             return result;
     }
 
-    m_context = std::make_unique<ServerContext>(ServerContext {
-        m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api });
+    m_context = std::make_unique<ServerContext>(
+        ServerContext { m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api });
     m_api.setContext(m_context.get());
     m_metrics.renderExtra = [writer = m_writer.get(), queries = m_queries.get(),
                              accounts = m_accounts.get(), router = &m_router](QByteArray &out) {
@@ -149,7 +148,8 @@ void Server::shutdown()
     }
     waitForConnectionsToClose(kCloseHandshakeMs);
     for (Worker *worker : std::as_const(m_workers))
-        QMetaObject::invokeMethod(worker, [worker] { worker->abortAll(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->abortAll(); }, Qt::BlockingQueuedConnection);
     waitForConnectionsToClose(kCloseHandshakeMs);
     for (QThread *thread : std::as_const(m_threads)) {
         thread->quit();

@@ -47,8 +47,7 @@ private:
 Worker::Worker(int index, ServerContext &context)
     : m_index(index)
     , m_context(context)
-{
-}
+{ }
 
 Worker::~Worker() = default;
 
@@ -66,7 +65,8 @@ void Worker::start()
     // One coarse timer checks every session's deadlines, rather than a timer per connection.
     m_sweepTimer = new QTimer(this);
     const int heartbeatMs = m_context.config.heartbeatSeconds * 1000;
-    m_sweepTimer->setInterval(qBound(50, qMin(heartbeatMs, m_context.config.authTimeoutMs) / 4, 1000));
+    m_sweepTimer->setInterval(
+        qBound(50, qMin(heartbeatMs, m_context.config.authTimeoutMs) / 4, 1000));
     connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweep);
     m_sweepTimer->start();
 }

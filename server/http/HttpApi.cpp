@@ -63,7 +63,8 @@ Result<QJsonObject> jsonBody(const HttpRequest &request)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError)
-        return Error { ErrorCode::BadRequest, u"malformed JSON body: %1"_s.arg(error.errorString()) };
+        return Error { ErrorCode::BadRequest,
+                       u"malformed JSON body: %1"_s.arg(error.errorString()) };
     if (!document.isObject())
         return Error { ErrorCode::BadRequest, u"the body must be a JSON object"_s };
     return document.object();
@@ -86,14 +87,14 @@ const http::HttpLimits &HttpApi::limits()
 
 void HttpApi::handle(const HttpRequest &request, const QHostAddress &peer, Respond respond)
 {
-    m_context->accounts.post([this, request, peer, respond = std::move(respond)](
-                                 store::Statements &sql) {
-        Call call { request, peer, request.path.split(u'/', Qt::SkipEmptyParts) };
-        HttpResponse response = route(call, sql);
-        qCDebug(lcHttp, "%s %s -> %d", request.method.constData(), qUtf8Printable(request.path),
-                response.status);
-        respond(std::move(response));
-    });
+    m_context->accounts.post(
+        [this, request, peer, respond = std::move(respond)](store::Statements &sql) {
+            Call call { request, peer, request.path.split(u'/', Qt::SkipEmptyParts) };
+            HttpResponse response = route(call, sql);
+            qCDebug(lcHttp, "%s %s -> %d", request.method.constData(), qUtf8Printable(request.path),
+                    response.status);
+            respond(std::move(response));
+        });
 }
 
 HttpResponse HttpApi::route(const Call &call, store::Statements &sql)
@@ -101,7 +102,9 @@ HttpResponse HttpApi::route(const Call &call, store::Statements &sql)
     const QByteArray &method = call.request.method;
     const QStringList &s = call.segments;
     const bool api = s.size() >= 3 && s[0] == "api"_L1 && s[1] == "v1"_L1;
-    auto expect = [&](const char *allowed) { return method == allowed; };
+    auto expect = [&](const char *allowed) {
+        return method == allowed;
+    };
 
     if (s == QStringList { u"healthz"_s })
         return expect("GET") ? health(sql) : methodNotAllowed("GET");
@@ -163,8 +166,8 @@ HttpResponse HttpApi::registerAccount(const Call &call)
     const auto hash = credentials::hashPassword(request->password);
     if (!hash)
         return failure(ErrorCode::Internal, u"cannot hash the password"_s);
-    const auto created = m_context->writer.run<UserInfo>(
-        [request = *request, hash = *hash](store::WriteTxn &txn) {
+    const auto created =
+        m_context->writer.run<UserInfo>([request = *request, hash = *hash](store::WriteTxn &txn) {
             return store::accounts::createUser(txn, request.username, request.displayName, hash);
         });
     if (!created)
@@ -222,9 +225,10 @@ HttpResponse HttpApi::removeDevice(const store::DeviceAuth &device, const QStrin
     if (!deviceId)
         return failure(ErrorCode::NotFound, u"no such device"_s);
     const qint64 userId = device.userId;
-    const auto removed = m_context->writer.run<Done>([userId, id = *deviceId](store::WriteTxn &txn) {
-        return store::accounts::removeDevice(txn, userId, id);
-    });
+    const auto removed =
+        m_context->writer.run<Done>([userId, id = *deviceId](store::WriteTxn &txn) {
+            return store::accounts::removeDevice(txn, userId, id);
+        });
     if (!removed)
         return failure(removed.error());
     m_context->router.revoke(userId, *deviceId, kCloseLoggedOut);

@@ -24,7 +24,8 @@ HttpResponse errorResponse(int status, ErrorCode code, const QString &message)
 {
     HttpResponse response;
     response.status = status;
-    response.body = QJsonDocument(apiErrorJson(Error { code, message })).toJson(QJsonDocument::Compact);
+    response.body =
+        QJsonDocument(apiErrorJson(Error { code, message })).toJson(QJsonDocument::Compact);
     return response;
 }
 } // namespace

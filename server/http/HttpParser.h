@@ -29,7 +29,9 @@ public:
         VersionNotSupported, // not HTTP/1.x: answer 505 and close
     };
 
-    explicit HttpParser(HttpLimits limits = {}) : m_limits(limits) { }
+    explicit HttpParser(HttpLimits limits = {})
+        : m_limits(limits)
+    { }
 
     // Parses the request head at the start of `data` without needing the body. Used to decide,
     // without consuming anything, whether a connection is a WebSocket upgrade.

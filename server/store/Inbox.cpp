@@ -64,8 +64,8 @@ Result<std::pair<qint64, qint64>> nextDirectConvSeq(WriteTxn &txn, qint64 a, qin
         if (update->next())
             return std::pair { update->value(0).toLongLong(), update->value(1).toLongLong() };
     }
-    auto insert = txn.sql.get(
-        u"INSERT INTO convs (kind, user_lo, user_hi, last_seq) VALUES (?, ?, ?, 1)"_s);
+    auto insert =
+        txn.sql.get(u"INSERT INTO convs (kind, user_lo, user_hi, last_seq) VALUES (?, ?, ?, 1)"_s);
     insert->addBindValue(kDirect);
     insert->addBindValue(lo);
     insert->addBindValue(hi);
@@ -114,13 +114,12 @@ const QString kMessageJoins = u"JOIN users s ON s.id = m.sender_id "
 
 Message readMessage(const QSqlQuery &query, int first)
 {
-    return Message { query.value(first).toLongLong(),
-                     u"user:"_s + query.value(first + 6).toString(),
-                     query.value(first + 5).toString(),
-                     query.value(first + 3).toString(),
-                     query.value(first + 4).toLongLong(),
-                     query.value(first + 1).toLongLong(),
-                     query.value(first + 2).toString() };
+    return Message {
+        query.value(first).toLongLong(),     u"user:"_s + query.value(first + 6).toString(),
+        query.value(first + 5).toString(),   query.value(first + 3).toString(),
+        query.value(first + 4).toLongLong(), query.value(first + 1).toLongLong(),
+        query.value(first + 2).toString()
+    };
 }
 
 } // namespace
@@ -143,8 +142,9 @@ Result<StoredMessage> appendDirect(WriteTxn &txn, const Sender &sender, const QS
 
     const auto stamp = txn.clock.next(txn.now);
     {
-        auto insert = txn.sql.get(u"INSERT INTO messages (id, conv_id, conv_seq, sender_id, "
-                                  "sender_seq, client_id, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        auto insert =
+            txn.sql.get(u"INSERT INTO messages (id, conv_id, conv_seq, sender_id, "
+                        "sender_seq, client_id, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
         insert->addBindValue(stamp.id);
         insert->addBindValue(conv->first);
         insert->addBindValue(conv->second);
@@ -160,7 +160,7 @@ Result<StoredMessage> appendDirect(WriteTxn &txn, const Sender &sender, const QS
     StoredMessage stored;
     stored.senderSeq = *senderSeq;
     stored.message = Message { stamp.id, u"user:"_s + recipient, sender.username, body,
-                               stamp.ts, conv->second, clientId };
+                               stamp.ts, conv->second,           clientId };
     if (auto done = appendToInbox(txn, sender.userId, *senderSeq, stamp.id); !done)
         return done.error();
     stored.copies.append(InboxCopy { sender.userId, *senderSeq, stored.message.conv });
@@ -171,7 +171,8 @@ Result<StoredMessage> appendDirect(WriteTxn &txn, const Sender &sender, const QS
             return recipientSeq.error();
         if (auto done = appendToInbox(txn, *recipientId, *recipientSeq, stamp.id); !done)
             return done.error();
-        stored.copies.append(InboxCopy { *recipientId, *recipientSeq, u"user:"_s + sender.username });
+        stored.copies.append(
+            InboxCopy { *recipientId, *recipientSeq, u"user:"_s + sender.username });
     }
     return stored;
 }
@@ -213,9 +214,11 @@ Result<qint64> latestSeq(Statements &sql, qint64 userId)
 
 Result<SyncPage> syncPage(Statements &sql, qint64 userId, qint64 after, int limit)
 {
-    auto query = sql.get(u"SELECT i.seq, "_s + kMessageColumns + u" FROM inbox i "
-                         "JOIN messages m ON m.id = i.message_id "_s + kMessageJoins
-                         + u" WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"_s);
+    auto query =
+        sql.get(u"SELECT i.seq, "_s + kMessageColumns
+                + u" FROM inbox i "
+                  "JOIN messages m ON m.id = i.message_id "_s
+                + kMessageJoins + u" WHERE i.user_id = ? AND i.seq > ? ORDER BY i.seq LIMIT ?"_s);
     query->addBindValue(userId);
     query->addBindValue(userId);
     query->addBindValue(after);

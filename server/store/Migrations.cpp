@@ -23,49 +23,50 @@ Result<Done> execAll(QSqlDatabase &db, std::initializer_list<QString> statements
 // Version 1: accounts, devices, direct conversations, messages and every user's inbox.
 Result<Done> createCoreSchema(QSqlDatabase &db)
 {
-    return execAll(db, {
-        u"CREATE TABLE users ("
-        "  id INTEGER PRIMARY KEY,"
-        "  username TEXT NOT NULL UNIQUE,"
-        "  display_name TEXT NOT NULL,"
-        "  password_hash TEXT NOT NULL,"
-        "  created_at INTEGER NOT NULL,"
-        "  inbox_seq INTEGER NOT NULL DEFAULT 0)"_s,
-        // AUTOINCREMENT: a removed device's id is never handed out again.
-        u"CREATE TABLE devices ("
-        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-        "  user_id INTEGER NOT NULL REFERENCES users(id),"
-        "  name TEXT NOT NULL,"
-        "  token_hash BLOB NOT NULL UNIQUE,"
-        "  created_at INTEGER NOT NULL,"
-        "  last_seen_at INTEGER,"
-        "  acked_seq INTEGER NOT NULL DEFAULT 0)"_s,
-        u"CREATE INDEX devices_by_user ON devices(user_id)"_s,
-        // kind 0: direct (user_lo <= user_hi); later versions add groups.
-        u"CREATE TABLE convs ("
-        "  id INTEGER PRIMARY KEY,"
-        "  kind INTEGER NOT NULL,"
-        "  user_lo INTEGER REFERENCES users(id),"
-        "  user_hi INTEGER REFERENCES users(id),"
-        "  last_seq INTEGER NOT NULL DEFAULT 0,"
-        "  UNIQUE (user_lo, user_hi))"_s,
-        u"CREATE TABLE messages ("
-        "  id INTEGER PRIMARY KEY,"
-        "  conv_id INTEGER NOT NULL REFERENCES convs(id),"
-        "  conv_seq INTEGER NOT NULL,"
-        "  sender_id INTEGER NOT NULL REFERENCES users(id),"
-        "  sender_seq INTEGER NOT NULL,"
-        "  client_id TEXT NOT NULL,"
-        "  body TEXT NOT NULL,"
-        "  ts INTEGER NOT NULL,"
-        "  UNIQUE (conv_id, conv_seq),"
-        "  UNIQUE (sender_id, client_id))"_s,
-        u"CREATE TABLE inbox ("
-        "  user_id INTEGER NOT NULL,"
-        "  seq INTEGER NOT NULL,"
-        "  message_id INTEGER NOT NULL,"
-        "  PRIMARY KEY (user_id, seq)) WITHOUT ROWID"_s,
-    });
+    return execAll(db,
+                   {
+                       u"CREATE TABLE users ("
+                       "  id INTEGER PRIMARY KEY,"
+                       "  username TEXT NOT NULL UNIQUE,"
+                       "  display_name TEXT NOT NULL,"
+                       "  password_hash TEXT NOT NULL,"
+                       "  created_at INTEGER NOT NULL,"
+                       "  inbox_seq INTEGER NOT NULL DEFAULT 0)"_s,
+                       // AUTOINCREMENT: a removed device's id is never handed out again.
+                       u"CREATE TABLE devices ("
+                       "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                       "  user_id INTEGER NOT NULL REFERENCES users(id),"
+                       "  name TEXT NOT NULL,"
+                       "  token_hash BLOB NOT NULL UNIQUE,"
+                       "  created_at INTEGER NOT NULL,"
+                       "  last_seen_at INTEGER,"
+                       "  acked_seq INTEGER NOT NULL DEFAULT 0)"_s,
+                       u"CREATE INDEX devices_by_user ON devices(user_id)"_s,
+                       // kind 0: direct (user_lo <= user_hi); later versions add groups.
+                       u"CREATE TABLE convs ("
+                       "  id INTEGER PRIMARY KEY,"
+                       "  kind INTEGER NOT NULL,"
+                       "  user_lo INTEGER REFERENCES users(id),"
+                       "  user_hi INTEGER REFERENCES users(id),"
+                       "  last_seq INTEGER NOT NULL DEFAULT 0,"
+                       "  UNIQUE (user_lo, user_hi))"_s,
+                       u"CREATE TABLE messages ("
+                       "  id INTEGER PRIMARY KEY,"
+                       "  conv_id INTEGER NOT NULL REFERENCES convs(id),"
+                       "  conv_seq INTEGER NOT NULL,"
+                       "  sender_id INTEGER NOT NULL REFERENCES users(id),"
+                       "  sender_seq INTEGER NOT NULL,"
+                       "  client_id TEXT NOT NULL,"
+                       "  body TEXT NOT NULL,"
+                       "  ts INTEGER NOT NULL,"
+                       "  UNIQUE (conv_id, conv_seq),"
+                       "  UNIQUE (sender_id, client_id))"_s,
+                       u"CREATE TABLE inbox ("
+                       "  user_id INTEGER NOT NULL,"
+                       "  seq INTEGER NOT NULL,"
+                       "  message_id INTEGER NOT NULL,"
+                       "  PRIMARY KEY (user_id, seq)) WITHOUT ROWID"_s,
+                   });
 }
 
 constexpr Migration kMigrations[] = {

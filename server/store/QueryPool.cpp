@@ -8,8 +8,7 @@ QueryPool::QueryPool(DatabaseConfig config, int threads, QString name)
     : m_config(std::move(config))
     , m_threadCount(qMax(1, threads))
     , m_name(std::move(name))
-{
-}
+{ }
 
 QueryPool::~QueryPool()
 {

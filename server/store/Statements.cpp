@@ -16,7 +16,8 @@ bool Statements::Use::run()
 {
     if (m_query->exec())
         return true;
-    qCWarning(lcStore) << "statement failed:" << m_query->lastQuery() << m_query->lastError().text();
+    qCWarning(lcStore) << "statement failed:" << m_query->lastQuery()
+                       << m_query->lastError().text();
     return false;
 }
 

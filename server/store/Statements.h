@@ -13,7 +13,9 @@ namespace confab::store {
 class Statements
 {
 public:
-    explicit Statements(QSqlDatabase db) : m_db(std::move(db)) { }
+    explicit Statements(QSqlDatabase db)
+        : m_db(std::move(db))
+    { }
     ~Statements();
     Statements(const Statements &) = delete;
     Statements &operator=(const Statements &) = delete;
@@ -23,7 +25,9 @@ public:
     class Use
     {
     public:
-        explicit Use(QSqlQuery *query) : m_query(query) { }
+        explicit Use(QSqlQuery *query)
+            : m_query(query)
+        { }
         ~Use() { m_query->finish(); }
         Use(const Use &) = delete;
         Use &operator=(const Use &) = delete;

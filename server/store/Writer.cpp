@@ -13,8 +13,7 @@ using namespace Qt::StringLiterals;
 Writer::Writer(DatabaseConfig config, int maxBatch)
     : m_config(std::move(config))
     , m_maxBatch(maxBatch)
-{
-}
+{ }
 
 Writer::~Writer()
 {

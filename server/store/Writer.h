@@ -91,8 +91,7 @@ private:
 };
 
 template<typename T>
-void Writer::submit(std::function<Result<T>(WriteTxn &)> apply,
-                    std::function<void(Result<T>)> done)
+void Writer::submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done)
 {
     auto result = std::make_shared<std::optional<Result<T>>>();
     post(Job {
@@ -117,7 +116,8 @@ Result<T> Writer::run(std::function<Result<T>(WriteTxn &)> apply)
 {
     auto promise = std::make_shared<std::promise<Result<T>>>();
     auto future = promise->get_future();
-    submit<T>(std::move(apply), [promise](Result<T> result) { promise->set_value(std::move(result)); });
+    submit<T>(std::move(apply),
+              [promise](Result<T> result) { promise->set_value(std::move(result)); });
     return future.get();
 }
 

@@ -99,7 +99,9 @@ void Session::onDisconnected()
     if (m_attached) {
         const qint64 deviceId = m_device.deviceId;
         m_context.writer.submit<Done>(
-            [deviceId](store::WriteTxn &txn) { return store::accounts::touchDevice(txn, deviceId); },
+            [deviceId](store::WriteTxn &txn) {
+                return store::accounts::touchDevice(txn, deviceId);
+            },
             [](Result<Done>) {});
     }
     m_state = State::Closing;
@@ -241,7 +243,8 @@ void Session::onTokenChecked(Result<store::DeviceAuth> device)
     if (!device) {
         const bool unauthorized = device.error().code == ErrorCode::Unauthorized;
         sendError(QJsonValue::Undefined, device.error());
-        close(unauthorized ? kCloseUnauthorized : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection),
+        close(unauthorized ? kCloseUnauthorized
+                           : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection),
               device.error().message);
         return;
     }
@@ -395,8 +398,8 @@ void Session::handleHistory(const Envelope &envelope)
         return;
     }
     const store::Sender viewer = sender();
-    const int limit
-        = pageLimit(request->limit, limits::kDefaultHistoryLimit, limits::kMaxHistoryLimit);
+    const int limit =
+        pageLimit(request->limit, limits::kDefaultHistoryLimit, limits::kMaxHistoryLimit);
     auto reply = m_worker->bind(this, &Session::onHistoryPage);
     m_context.queries.run<HistoryPage>(
         [viewer, request = std::move(request).value(), limit](store::Statements &sql) {

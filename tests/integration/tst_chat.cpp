@@ -12,8 +12,9 @@ using namespace confab::test;
 namespace {
 QJsonObject sendFrame(const QString &to, const QString &body, const QString &clientId)
 {
-    return { { "type"_L1, u"send"_s }, { "to"_L1, to }, { "body"_L1, body },
-             { "client_id"_L1, clientId } };
+    return {
+        { "type"_L1, u"send"_s }, { "to"_L1, to }, { "body"_L1, body }, { "client_id"_L1, clientId }
+    };
 }
 } // namespace
 

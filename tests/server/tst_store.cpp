@@ -86,9 +86,8 @@ void TestStore::stopStore()
 
 Sender TestStore::makeUser(const QString &name)
 {
-    const auto created = m_writer->run<UserInfo>([name](WriteTxn &txn) {
-        return accounts::createUser(txn, name, {}, "hash");
-    });
+    const auto created = m_writer->run<UserInfo>(
+        [name](WriteTxn &txn) { return accounts::createUser(txn, name, {}, "hash"); });
     if (!created)
         return {};
     std::promise<Result<Account>> promise;
@@ -101,9 +100,8 @@ Sender TestStore::makeUser(const QString &name)
 Result<StoredMessage> TestStore::send(const Sender &from, const QString &to,
                                       const QString &clientId, const QString &body)
 {
-    return m_writer->run<StoredMessage>([=](WriteTxn &txn) {
-        return inbox::appendDirect(txn, from, to, clientId, body);
-    });
+    return m_writer->run<StoredMessage>(
+        [=](WriteTxn &txn) { return inbox::appendDirect(txn, from, to, clientId, body); });
 }
 
 Result<SyncPage> TestStore::sync(qint64 userId, qint64 after, int limit)
@@ -252,7 +250,9 @@ void TestStore::failedJobDoesNotDisturbItsBatch()
     for (int i = 0; i < recipients.size(); ++i) {
         const QString to = recipients[i];
         m_writer->submit<StoredMessage>(
-            [=](WriteTxn &txn) { return inbox::appendDirect(txn, alice, to, u"k%1"_s.arg(i), u"x"_s); },
+            [=](WriteTxn &txn) {
+                return inbox::appendDirect(txn, alice, to, u"k%1"_s.arg(i), u"x"_s);
+            },
             [&](Result<StoredMessage> stored) {
                 QMutexLocker lock(&mutex);
                 results.append(std::move(stored));
@@ -273,7 +273,9 @@ void TestStore::syncAndHistoryPage()
     const Sender alice = makeUser(u"alice"_s);
     const Sender bob = makeUser(u"bob"_s);
     for (int i = 1; i <= 12; ++i)
-        QVERIFY(send(i % 2 ? alice : bob, i % 2 ? u"bob"_s : u"alice"_s, u"h%1"_s.arg(i), u"%1"_s.arg(i)).ok());
+        QVERIFY(send(i % 2 ? alice : bob, i % 2 ? u"bob"_s : u"alice"_s, u"h%1"_s.arg(i),
+                     u"%1"_s.arg(i))
+                    .ok());
 
     std::promise<Result<HistoryPage>> newest;
     m_reads->run<HistoryPage>(
@@ -328,8 +330,9 @@ void TestStore::ackMovesForwardOnly()
     QCOMPARE(ack(4).error().code, ErrorCode::BadRequest);
 
     std::promise<Result<DeviceAuth>> found;
-    m_reads->run<DeviceAuth>([](Statements &sql) { return accounts::deviceByToken(sql, "token-hash"); },
-                             [&](Result<DeviceAuth> auth) { found.set_value(std::move(auth)); });
+    m_reads->run<DeviceAuth>(
+        [](Statements &sql) { return accounts::deviceByToken(sql, "token-hash"); },
+        [&](Result<DeviceAuth> auth) { found.set_value(std::move(auth)); });
     const auto auth = found.get_future().get();
     QVERIFY(auth.ok());
     QCOMPARE(auth->ackedSeq, 2);

@@ -8,8 +8,9 @@ TestDevice makeDevice(HttpClient &http, const ServerProcess &server, const QStri
                       bool registerFirst, const QString &deviceName)
 {
     if (registerFirst) {
-        const HttpReply reply = http.post(server.httpUrl(u"/api/v1/register"_s),
-                                          { { "username"_L1, username }, { "password"_L1, kPassword } });
+        const HttpReply reply =
+            http.post(server.httpUrl(u"/api/v1/register"_s),
+                      { { "username"_L1, username }, { "password"_L1, kPassword } });
         if (reply.status != 201)
             return {};
     }

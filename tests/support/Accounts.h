@@ -20,6 +20,7 @@ inline const QString kPassword = QStringLiteral("correct horse battery");
 
 // Registers `username` (if `registerFirst`) and logs in one device.
 TestDevice makeDevice(HttpClient &http, const ServerProcess &server, const QString &username,
-                      bool registerFirst = true, const QString &deviceName = QStringLiteral("test"));
+                      bool registerFirst = true,
+                      const QString &deviceName = QStringLiteral("test"));
 
 } // namespace confab::test

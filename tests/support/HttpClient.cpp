@@ -50,8 +50,8 @@ HttpReply HttpClient::send(const QByteArray &method, const QUrl &url, const QByt
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
-    [[maybe_unused]] const bool finished
-        = QTest::qWaitFor([&] { return reply->isFinished(); }, kTimeoutMs);
+    [[maybe_unused]] const bool finished =
+        QTest::qWaitFor([&] { return reply->isFinished(); }, kTimeoutMs);
     HttpReply result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.body = reply->readAll();

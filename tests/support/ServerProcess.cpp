@@ -14,8 +14,7 @@ constexpr int kStopTimeoutMs = 30'000;
 
 ServerProcess::ServerProcess(QStringList extraArguments)
     : m_extraArguments(std::move(extraArguments))
-{
-}
+{ }
 
 ServerProcess::~ServerProcess()
 {

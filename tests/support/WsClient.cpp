@@ -23,11 +23,11 @@ bool WsClient::open(const QUrl &url)
     m_closeCode = -1;
     m_socket.open(url);
     return QTest::qWaitFor(
-        [&] {
-            return m_socket.state() == QAbstractSocket::ConnectedState
-                || m_socket.state() == QAbstractSocket::UnconnectedState;
-        },
-        kTimeoutMs)
+               [&] {
+                   return m_socket.state() == QAbstractSocket::ConnectedState
+                       || m_socket.state() == QAbstractSocket::UnconnectedState;
+               },
+               kTimeoutMs)
         && isOpen();
 }
 
@@ -58,8 +58,8 @@ std::optional<QJsonObject> WsClient::request(QJsonObject frame, int timeoutMs)
                    timeoutMs);
 }
 
-std::optional<QJsonObject>
-WsClient::waitFor(const std::function<bool(const QJsonObject &)> &match, int timeoutMs)
+std::optional<QJsonObject> WsClient::waitFor(const std::function<bool(const QJsonObject &)> &match,
+                                             int timeoutMs)
 {
     std::optional<QJsonObject> found;
     [[maybe_unused]] const bool matched = QTest::qWaitFor(
