@@ -1,5 +1,6 @@
 #include "common/Envelope.h"
 
+#include "common/JsonFields.h"
 #include "common/Validation.h"
 
 #include <QJsonDocument>
@@ -38,6 +39,17 @@ Envelope Envelope::parse(const QString &text)
         envelope.error = Error { ErrorCode::BadRequest, u"missing field 'type'"_s };
     }
     return envelope;
+}
+
+void insertRequestId(QJsonObject &json, const QString &requestId)
+{
+    if (!requestId.isNull())
+        json.insert("id"_L1, requestId);
+}
+
+QString readRequestId(JsonFields &fields)
+{
+    return nonNullRequestId(fields.string("id"_L1, JsonFields::Optional), fields.has("id"_L1));
 }
 
 } // namespace confab

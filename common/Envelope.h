@@ -11,6 +11,8 @@
 
 namespace confab {
 
+class JsonFields;
+
 // `id` made non-null when it was present (an id of "" is still an id and is echoed).
 inline QString nonNullRequestId(const QString &id, bool present)
 {
@@ -37,5 +39,10 @@ struct Envelope
 
     static Envelope parse(const QString &text);
 };
+
+// Replies carry the request id: a null one means "none"; an empty one was sent as "" and is
+// echoed as such.
+void insertRequestId(QJsonObject &json, const QString &requestId);
+QString readRequestId(JsonFields &fields);
 
 } // namespace confab

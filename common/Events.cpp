@@ -11,42 +11,6 @@ namespace confab {
 using namespace Qt::StringLiterals;
 using validation::decimalId;
 
-namespace {
-// A null request id means "none"; an empty one was sent as "" and is echoed as such.
-void insertRequestId(QJsonObject &json, const QString &requestId)
-{
-    if (!requestId.isNull())
-        json.insert("id"_L1, requestId);
-}
-
-QString readRequestId(JsonFields &f)
-{
-    return nonNullRequestId(f.string("id"_L1, JsonFields::Optional), f.has("id"_L1));
-}
-
-template<typename T>
-bool readList(JsonFields &f, QLatin1StringView key, QList<T> &out)
-{
-    const QJsonArray array = f.array(key);
-    if (!f.ok())
-        return false;
-    out.reserve(array.size());
-    for (const QJsonValue &item : array) {
-        if (!item.isObject()) {
-            f.fail(ErrorCode::BadRequest, u"'%1' must hold objects"_s.arg(key));
-            return false;
-        }
-        auto decoded = T::fromJson(item.toObject());
-        if (!decoded) {
-            f.fail(decoded.error().code, decoded.error().message);
-            return false;
-        }
-        out.append(std::move(decoded).value());
-    }
-    return true;
-}
-} // namespace
-
 QJsonObject WelcomeEvent::toJson() const
 {
     return {
@@ -137,7 +101,7 @@ Result<SyncPage> SyncPage::fromJson(const QJsonObject &json)
     JsonFields f(json);
     SyncPage page;
     page.requestId = readRequestId(f);
-    readList(f, "entries"_L1, page.entries);
+    page.entries = f.objects<InboxEntry>("entries"_L1);
     page.more = f.boolean("more"_L1);
     if (!f.ok())
         return f.error();
@@ -162,7 +126,7 @@ Result<HistoryPage> HistoryPage::fromJson(const QJsonObject &json)
     HistoryPage page;
     page.requestId = readRequestId(f);
     page.conv = f.string("conv"_L1);
-    readList(f, "messages"_L1, page.messages);
+    page.messages = f.objects<Message>("messages"_L1);
     page.more = f.boolean("more"_L1);
     if (!f.ok())
         return f.error();

@@ -6,6 +6,8 @@
 
 namespace confab {
 
+using namespace Qt::StringLiterals;
+
 namespace {
 // Integers from -(2^53 - 1) to 2^53 - 1 are exact in a double (JavaScript's safe integers).
 constexpr double kTwoPow53 = 9007199254740992.0;
@@ -129,6 +131,36 @@ QJsonArray JsonFields::array(QLatin1StringView key, Need need)
         return {};
     }
     return value.toArray();
+}
+
+QStringList JsonFields::usernames(QLatin1StringView key, Need need)
+{
+    const QJsonArray items = array(key, need);
+    QStringList names;
+    for (const QJsonValue &item : items) {
+        const auto name =
+            item.isString() ? validation::normalizeUsername(item.toString()) : std::nullopt;
+        if (!name) {
+            fail(ErrorCode::BadRequest, u"'%1' must hold valid usernames"_s.arg(key));
+            return {};
+        }
+        if (!names.contains(*name))
+            names.append(*name);
+    }
+    return names;
+}
+
+QString JsonFields::username(QLatin1StringView key)
+{
+    const QString text = string(key);
+    if (!ok())
+        return {};
+    const auto name = validation::normalizeUsername(text);
+    if (!name) {
+        fail(ErrorCode::BadRequest, u"'%1' must be a valid username"_s.arg(key));
+        return {};
+    }
+    return *name;
 }
 
 } // namespace confab

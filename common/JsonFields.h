@@ -6,7 +6,9 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace confab {
 
@@ -30,6 +32,13 @@ public:
     bool boolean(QLatin1StringView key, Need need = Required, bool fallback = false);
     QJsonObject object(QLatin1StringView key, Need need = Required);
     QJsonArray array(QLatin1StringView key, Need need = Required);
+    // An array of objects, each decoded with T::fromJson.
+    template<typename T>
+    QList<T> objects(QLatin1StringView key, Need need = Required);
+    // An array of usernames: each valid, lower-cased, duplicates dropped, order kept.
+    QStringList usernames(QLatin1StringView key, Need need = Required);
+    // One username, lower-cased.
+    QString username(QLatin1StringView key);
 
     // Records a failure unless one was recorded already.
     void fail(ErrorCode code, const QString &message);
@@ -45,5 +54,26 @@ private:
     Error m_error;
     bool m_failed = false;
 };
+
+template<typename T>
+QList<T> JsonFields::objects(QLatin1StringView key, Need need)
+{
+    const QJsonArray items = array(key, need);
+    QList<T> out;
+    out.reserve(items.size());
+    for (const QJsonValue &item : items) {
+        if (!item.isObject()) {
+            fail(ErrorCode::BadRequest, QStringLiteral("'%1' must hold objects").arg(key));
+            return {};
+        }
+        auto decoded = T::fromJson(item.toObject());
+        if (!decoded) {
+            fail(decoded.error().code, decoded.error().message);
+            return {};
+        }
+        out.append(std::move(decoded).value());
+    }
+    return out;
+}
 
 } // namespace confab

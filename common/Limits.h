@@ -16,6 +16,11 @@ inline constexpr int kMinPasswordChars = 8;
 inline constexpr int kMaxPasswordChars = 1024;
 inline constexpr int kMaxDisplayNameChars = 64;
 inline constexpr int kMaxDeviceNameChars = 64;
+inline constexpr int kMaxGroupNameChars = 64;
+// presence.query and contact lists: enough for a full group and then some.
+inline constexpr int kMaxPresenceQuery = 500;
+inline constexpr int kDefaultConversationsLimit = 50;
+inline constexpr int kMaxConversationsLimit = 500;
 // A maximal body, every code point escaped as a surrogate pair of \uXXXX (12 bytes), plus the
 // envelope fits well under this; PROTOCOL.md §1 asks for at least 2 MiB.
 inline constexpr qint64 kMaxFrameBytes = 2 * 1024 * 1024;

@@ -83,6 +83,10 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
           u"Milliseconds a new WebSocket has to authenticate [CONFAB_AUTH_TIMEOUT_MS]. "
           "Default 10000."_s,
           u"ms"_s },
+        { u"presence-grace"_s,
+          u"Seconds a user stays online after its last device went away, so a quick reconnect "
+          "causes no flicker [CONFAB_PRESENCE_GRACE]. Default 30."_s,
+          u"seconds"_s },
         { u"public-url"_s,
           u"WebSocket URL clients are told to use by /api/v1/discovery [CONFAB_PUBLIC_URL]. "
           "Default: from the request's Host header."_s,
@@ -154,6 +158,14 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
     if (const QString ms = setting(parser, u"auth-timeout"_s, "CONFAB_AUTH_TIMEOUT_MS");
         !ms.isEmpty() && !positive(ms, &config.authTimeoutMs)) {
         return fail(u"--auth-timeout: expected a positive number of milliseconds"_s);
+    }
+    if (const QString s = setting(parser, u"presence-grace"_s, "CONFAB_PRESENCE_GRACE");
+        !s.isEmpty()) {
+        bool ok = false;
+        const double seconds = s.toDouble(&ok);
+        if (!ok || seconds < 0 || seconds > 86400)
+            return fail(u"--presence-grace: expected a number of seconds"_s);
+        config.presenceGraceMs = int(seconds * 1000);
     }
     config.publicUrl = setting(parser, u"public-url"_s, "CONFAB_PUBLIC_URL");
     if (parser.isSet(u"sync-normal"_s) || qEnvironmentVariable("CONFAB_SYNC_NORMAL") == "1"_L1)

@@ -18,6 +18,7 @@ struct ServerConfig
     int workers = 0; // 0: one per core
     int heartbeatSeconds = 30;
     int authTimeoutMs = 10'000;
+    int presenceGraceMs = 30'000;
     QString publicUrl; // ws(s)://host:port/ws for discovery; empty: from the request's Host
     bool synchronousFull = true;
 

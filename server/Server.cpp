@@ -3,8 +3,10 @@
 #include "server/Credentials.h"
 #include "server/Listener.h"
 #include "server/Logging.h"
+#include "server/Presence.h"
 #include "server/ServerContext.h"
 #include "server/Worker.h"
+#include "server/store/Contacts.h"
 #include "server/store/Migrations.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
@@ -12,6 +14,8 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QThread>
+
+#include <future>
 
 namespace confab {
 
@@ -64,8 +68,21 @@ Result<Done> Server::start()
             return result;
     }
 
-    m_context = std::make_unique<ServerContext>(
-        ServerContext { m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api });
+    m_presence = std::make_unique<Presence>(m_config.presenceGraceMs, m_router, *m_writer);
+    {
+        std::promise<Result<QHash<qint64, QSet<qint64>>>> loaded;
+        m_queries->run<QHash<qint64, QSet<qint64>>>(
+            [](store::Statements &sql) { return store::contacts::allWatchers(sql); },
+            [&](Result<QHash<qint64, QSet<qint64>>> watchers) {
+                loaded.set_value(std::move(watchers));
+            });
+        auto watchers = loaded.get_future().get();
+        if (!watchers)
+            return watchers.error();
+        m_presence->setWatchers(std::move(watchers).value());
+    }
+    m_context = std::make_unique<ServerContext>(ServerContext {
+        m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api, *m_presence });
     m_api.setContext(m_context.get());
     m_metrics.renderExtra = [writer = m_writer.get(), queries = m_queries.get(),
                              accounts = m_accounts.get(), router = &m_router](QByteArray &out) {
@@ -140,6 +157,8 @@ void Server::shutdown()
         QMetaObject::invokeMethod(
             worker, [worker] { worker->stopTakingRequests(); }, Qt::BlockingQueuedConnection);
     }
+    if (m_presence)
+        m_presence->persistAll();
     if (m_writer)
         m_writer->flush();
     for (Worker *worker : std::as_const(m_workers)) {

@@ -20,6 +20,7 @@ QT_END_NAMESPACE
 namespace confab {
 
 class Listener;
+class Presence;
 class Worker;
 struct ServerContext;
 
@@ -53,6 +54,7 @@ private:
     std::unique_ptr<store::Writer> m_writer;
     std::unique_ptr<store::QueryPool> m_queries;
     std::unique_ptr<store::QueryPool> m_accounts;
+    std::unique_ptr<Presence> m_presence;
     std::unique_ptr<ServerContext> m_context;
     QList<QThread *> m_threads;
     QList<Worker *> m_workers;

@@ -7,6 +7,7 @@ struct ServerConfig;
 struct Metrics;
 class Router;
 class HttpApi;
+class Presence;
 
 namespace store {
 class Writer;
@@ -22,6 +23,7 @@ struct ServerContext
     Router &router;
     Metrics &metrics;
     HttpApi &api;
+    Presence &presence;
 };
 
 } // namespace confab

@@ -1,5 +1,5 @@
-// Storage of messages and inboxes: appending a message to every inbox it belongs in, and reading
-// inboxes (sync) and conversations (history) back.
+// Storage of messages and inboxes: appending a message to every inbox it belongs in (and to each
+// owner's conversation index), and reading inboxes (sync) and conversations (history) back.
 #pragma once
 
 #include "common/ConvRef.h"
@@ -13,7 +13,7 @@
 
 namespace confab::store {
 
-// Who is sending: the account behind an authenticated device.
+// Who is asking: the account behind an authenticated device.
 struct Sender
 {
     qint64 userId = 0;
@@ -38,10 +38,11 @@ struct StoredMessage
 
 namespace inbox {
 
-// Stores a direct message (not_found for an unknown recipient). Gives every inbox its next seq and
-// the conversation its next conv_seq; a repeated client_id returns the original.
-Result<StoredMessage> appendDirect(WriteTxn &txn, const Sender &sender, const QString &recipient,
-                                   const QString &clientId, const QString &body);
+// Stores a message to a user or a group: not_found for an unknown user or group, forbidden for a
+// group the sender is not a member of. Gives every inbox its next seq and the conversation its
+// next conv_seq; a repeated client_id returns the original and stores nothing.
+Result<StoredMessage> append(WriteTxn &txn, const Sender &sender, const ConvRef &to,
+                             const QString &clientId, const QString &body);
 
 // Moves the device's acked_seq forward (a lower value is ignored; above the inbox's newest entry
 // is bad_request).
@@ -53,7 +54,8 @@ Result<qint64> latestSeq(Statements &sql, qint64 userId);
 Result<SyncPage> syncPage(Statements &sql, qint64 userId, qint64 after, int limit);
 
 // Messages of one conversation below `before` (exclusive conv_seq; none: the newest), newest page
-// first, returned ascending. not_found for an unknown user.
+// first, returned ascending. not_found for an unknown user or group; forbidden for a group the
+// viewer never belonged to; a former member sees what was posted until it left.
 Result<HistoryPage> historyPage(Statements &sql, const Sender &viewer, const ConvRef &conv,
                                 std::optional<qint64> before, int limit);
 

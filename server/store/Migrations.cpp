@@ -69,8 +69,68 @@ Result<Done> createCoreSchema(QSqlDatabase &db)
                    });
 }
 
+// Version 2: groups, contacts, presence (last activity), the per-user conversation index and
+// read markers.
+Result<Done> addGroupsContactsConversations(QSqlDatabase &db)
+{
+    return execAll(
+        db,
+        {
+            u"ALTER TABLE users ADD COLUMN last_active_at INTEGER"_s,
+            // AUTOINCREMENT: a closed group's id is never handed out again.
+            u"CREATE TABLE groups ("
+            "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            "  name TEXT NOT NULL,"
+            "  owner_id INTEGER NOT NULL REFERENCES users(id),"
+            "  created_at INTEGER NOT NULL,"
+            "  closed_at INTEGER,"
+            "  next_join INTEGER NOT NULL DEFAULT 0)"_s,
+            // active = 0: a former member, who may read history up to visible_until (a conv_seq).
+            // join_order orders members by how long they have been in (the owner hand-over rule).
+            u"CREATE TABLE group_members ("
+            "  group_id INTEGER NOT NULL REFERENCES groups(id),"
+            "  user_id INTEGER NOT NULL REFERENCES users(id),"
+            "  active INTEGER NOT NULL,"
+            "  join_order INTEGER NOT NULL,"
+            "  joined_at INTEGER NOT NULL,"
+            "  visible_until INTEGER,"
+            "  PRIMARY KEY (group_id, user_id)) WITHOUT ROWID"_s,
+            u"CREATE INDEX group_members_by_user ON group_members(user_id, active)"_s,
+            // kind 1: a group's conversation.
+            u"ALTER TABLE convs ADD COLUMN group_id INTEGER REFERENCES groups(id)"_s,
+            u"CREATE UNIQUE INDEX convs_by_group ON convs(group_id)"_s,
+            u"CREATE TABLE contacts ("
+            "  user_id INTEGER NOT NULL REFERENCES users(id),"
+            "  contact_id INTEGER NOT NULL REFERENCES users(id),"
+            "  created_at INTEGER NOT NULL,"
+            "  PRIMARY KEY (user_id, contact_id)) WITHOUT ROWID"_s,
+            u"CREATE INDEX contacts_by_contact ON contacts(contact_id)"_s,
+            // One row per conversation a user is in: what `conversations` answers from. activity_ts
+            // is the last message's ts, or when the user joined a group that has none yet.
+            u"CREATE TABLE user_convs ("
+            "  user_id INTEGER NOT NULL REFERENCES users(id),"
+            "  conv_id INTEGER NOT NULL REFERENCES convs(id),"
+            "  last_message_id INTEGER,"
+            "  activity_ts INTEGER NOT NULL,"
+            "  read_seq INTEGER NOT NULL DEFAULT 0,"
+            "  unread INTEGER NOT NULL DEFAULT 0,"
+            "  PRIMARY KEY (user_id, conv_id)) WITHOUT ROWID"_s,
+            u"CREATE INDEX user_convs_by_activity ON user_convs(user_id, activity_ts DESC, conv_id DESC)"_s,
+            // Direct conversations that already exist get their index rows.
+            u"INSERT INTO user_convs (user_id, conv_id, last_message_id, activity_ts, unread) "
+            "SELECT u.user_id, c.id, m.id, m.ts, "
+            "  (SELECT COUNT(*) FROM messages o WHERE o.conv_id = c.id AND o.sender_id != "
+            "u.user_id) "
+            "FROM convs c "
+            "JOIN (SELECT user_lo AS user_id, id AS conv_id FROM convs WHERE kind = 0 "
+            "      UNION SELECT user_hi, id FROM convs WHERE kind = 0) u ON u.conv_id = c.id "
+            "JOIN messages m ON m.conv_id = c.id AND m.conv_seq = c.last_seq"_s,
+        });
+}
+
 constexpr Migration kMigrations[] = {
     { 1, "accounts, devices, direct messages and inboxes", &createCoreSchema },
+    { 2, "groups, contacts, presence and the conversation index", &addGroupsContactsConversations },
 };
 
 } // namespace

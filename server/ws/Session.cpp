@@ -5,13 +5,14 @@
 #include "common/Requests.h"
 #include "server/Config.h"
 #include "server/Credentials.h"
-#include "server/Delivery.h"
 #include "server/Logging.h"
 #include "server/Metrics.h"
+#include "server/Presence.h"
 #include "server/Router.h"
 #include "server/Worker.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
+#include "server/ws/Request.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -36,20 +37,6 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-qint64 monotonicNs()
-{
-    static QElapsedTimer clock = [] {
-        QElapsedTimer t;
-        t.start();
-        return t;
-    }();
-    return clock.nsecsElapsed();
-}
-
-int pageLimit(int requested, int fallback, int cap)
-{
-    return requested <= 0 ? fallback : qMin(requested, cap);
-}
 } // namespace
 
 Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker)
@@ -78,6 +65,8 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker
 
 Session::~Session()
 {
+    if (m_online)
+        m_context.presence.deviceOffline(m_device.userId);
     if (m_attached) {
         m_context.router.detach(m_device.userId, m_id, m_worker);
         --m_context.metrics.sessionsAuthenticated;
@@ -202,18 +191,21 @@ void Session::dispatch(const Envelope &envelope)
         sendError(envelope.id, Error { ErrorCode::Unauthorized, u"authenticate first"_s });
         return;
     }
-    if (type == SendRequest::kType)
-        handleSend(envelope);
-    else if (type == SyncRequest::kType)
-        handleSync(envelope);
-    else if (type == AckRequest::kType)
-        handleAck(envelope);
-    else if (type == HistoryRequest::kType)
-        handleHistory(envelope);
-    else if (type == PingRequest::kType)
+    m_context.presence.activity(m_device.userId);
+    if (type == PingRequest::kType) {
         sendJson(PongEvent { envelope.requestId() }.toJson());
-    else
+        return;
+    }
+    const RequestHandler handler = requestHandlers().value(type);
+    if (!handler) {
         sendError(envelope.id, Error { ErrorCode::BadRequest, u"unknown type '%1'"_s.arg(type) });
+        return;
+    }
+    handler(Request { { m_device.userId, m_device.username },
+                      m_device.deviceId,
+                      envelope.object,
+                      Reply(m_worker, this, envelope.id),
+                      m_context });
 }
 
 void Session::handleAuth(const Envelope &envelope)
@@ -283,139 +275,14 @@ void Session::onWelcome(Result<qint64> latestSeq)
     welcome.maxGroupMembers = limits::kMaxGroupMembers;
     sendJson(welcome.toJson());
     m_state = State::Active;
+    m_context.presence.deviceOnline(m_device.userId, m_device.username);
+    m_online = true;
     touch();
     qCDebug(lcSession, "device %lld of %s is online", m_device.deviceId,
             qUtf8Printable(m_device.username));
     const QStringList held = std::exchange(m_held, {});
     for (const QString &frame : held)
         m_socket->sendTextMessage(frame);
-}
-
-void Session::handleSend(const Envelope &envelope)
-{
-    const qint64 started = monotonicNs();
-    auto request = SendRequest::fromJson(envelope.object);
-    if (!request) {
-        sendError(envelope.id, request.error());
-        return;
-    }
-    if (!request->to.isUser()) {
-        // Groups arrive with their own issue; until then no group exists.
-        sendError(envelope.id, Error { ErrorCode::NotFound, u"no such group"_s });
-        return;
-    }
-    const store::Sender from = sender();
-    const qint64 deviceId = m_device.deviceId;
-    Router &router = m_context.router;
-    Metrics &metrics = m_context.metrics;
-    auto reply = m_worker->bind(this, &Session::onSent);
-    m_context.writer.submit<store::StoredMessage>(
-        [from, request = std::move(request).value()](store::WriteTxn &txn) {
-            return store::inbox::appendDirect(txn, from, request.to.username, request.clientId,
-                                              request.body);
-        },
-        [&router, &metrics, from, deviceId, reply, id = envelope.id,
-         started](Result<store::StoredMessage> stored) {
-            // After the commit: the message is durable, so it may now be shown to anyone.
-            if (stored && !stored->duplicate) {
-                ++metrics.messagesStored;
-                fanOut(router, metrics, *stored, from.userId, deviceId);
-            } else if (stored) {
-                ++metrics.messagesDeduplicated;
-            }
-            reply(id, std::move(stored), started);
-        });
-}
-
-void Session::onSent(QJsonValue requestId, Result<store::StoredMessage> stored, qint64 startedNs)
-{
-    if (!stored) {
-        sendError(requestId, stored.error());
-        return;
-    }
-    SentEvent sent { Envelope::requestIdOf(requestId), stored->senderSeq, stored->message };
-    sendJson(sent.toJson());
-    m_context.metrics.sendSeconds.observe((monotonicNs() - startedNs) / 1e9);
-}
-
-void Session::handleSync(const Envelope &envelope)
-{
-    auto request = SyncRequest::fromJson(envelope.object);
-    if (!request) {
-        sendError(envelope.id, request.error());
-        return;
-    }
-    const qint64 userId = m_device.userId;
-    const qint64 after = request->after;
-    const int limit = pageLimit(request->limit, limits::kDefaultSyncLimit, limits::kMaxSyncLimit);
-    auto reply = m_worker->bind(this, &Session::onSyncPage);
-    m_context.queries.run<SyncPage>(
-        [userId, after, limit](store::Statements &sql) {
-            return store::inbox::syncPage(sql, userId, after, limit);
-        },
-        [reply, id = envelope.id](Result<SyncPage> page) { reply(id, std::move(page)); });
-}
-
-void Session::onSyncPage(QJsonValue requestId, Result<SyncPage> page)
-{
-    if (!page) {
-        sendError(requestId, page.error());
-        return;
-    }
-    page->requestId = Envelope::requestIdOf(requestId);
-    sendJson(page->toJson());
-}
-
-void Session::handleAck(const Envelope &envelope)
-{
-    auto request = AckRequest::fromJson(envelope.object);
-    if (!request) {
-        sendError(envelope.id, request.error());
-        return;
-    }
-    const qint64 userId = m_device.userId;
-    const qint64 deviceId = m_device.deviceId;
-    const qint64 seq = request->seq;
-    m_context.writer.submit<Done>(
-        [userId, deviceId, seq](store::WriteTxn &txn) {
-            return store::inbox::ack(txn, userId, deviceId, seq);
-        },
-        m_worker->bind(this, &Session::onAcked));
-}
-
-void Session::onAcked(Result<Done> acked)
-{
-    // ack has no reply, only an error.
-    if (!acked)
-        sendError(QJsonValue::Undefined, acked.error());
-}
-
-void Session::handleHistory(const Envelope &envelope)
-{
-    auto request = HistoryRequest::fromJson(envelope.object);
-    if (!request) {
-        sendError(envelope.id, request.error());
-        return;
-    }
-    const store::Sender viewer = sender();
-    const int limit =
-        pageLimit(request->limit, limits::kDefaultHistoryLimit, limits::kMaxHistoryLimit);
-    auto reply = m_worker->bind(this, &Session::onHistoryPage);
-    m_context.queries.run<HistoryPage>(
-        [viewer, request = std::move(request).value(), limit](store::Statements &sql) {
-            return store::inbox::historyPage(sql, viewer, request.conv, request.before, limit);
-        },
-        [reply, id = envelope.id](Result<HistoryPage> page) { reply(id, std::move(page)); });
-}
-
-void Session::onHistoryPage(QJsonValue requestId, Result<HistoryPage> page)
-{
-    if (!page) {
-        sendError(requestId, page.error());
-        return;
-    }
-    page->requestId = Envelope::requestIdOf(requestId);
-    sendJson(page->toJson());
 }
 
 } // namespace confab

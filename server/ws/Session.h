@@ -40,6 +40,9 @@ public:
     // Stop taking requests (the server is shutting down).
     void stopTakingRequests() { m_takingRequests = false; }
 
+    void sendJson(const QJsonObject &json);
+    void sendError(const QJsonValue &requestId, const Error &error);
+
 Q_SIGNALS:
     void finished();
 
@@ -53,21 +56,8 @@ private:
 
     void dispatch(const Envelope &envelope);
     void handleAuth(const Envelope &envelope);
-    void handleSend(const Envelope &envelope);
-    void handleSync(const Envelope &envelope);
-    void handleAck(const Envelope &envelope);
-    void handleHistory(const Envelope &envelope);
-
     void onTokenChecked(Result<store::DeviceAuth> device);
     void onWelcome(Result<qint64> latestSeq);
-    void onSent(QJsonValue requestId, Result<store::StoredMessage> stored, qint64 startedNs);
-    void onAcked(Result<Done> acked);
-    void onSyncPage(QJsonValue requestId, Result<SyncPage> page);
-    void onHistoryPage(QJsonValue requestId, Result<HistoryPage> page);
-
-    void sendJson(const QJsonObject &json);
-    void sendError(const QJsonValue &requestId, const Error &error);
-    store::Sender sender() const { return { m_device.userId, m_device.username }; }
 
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcp;
@@ -77,6 +67,7 @@ private:
     State m_state = State::AwaitingAuth;
     bool m_takingRequests = true;
     bool m_attached = false;
+    bool m_online = false; // counted by Presence
     store::DeviceAuth m_device;
     QStringList m_held; // deliveries that arrived before the welcome
     qint64 m_lastActivityMs = 0;

@@ -101,7 +101,7 @@ Result<StoredMessage> TestStore::send(const Sender &from, const QString &to,
                                       const QString &clientId, const QString &body)
 {
     return m_writer->run<StoredMessage>(
-        [=](WriteTxn &txn) { return inbox::appendDirect(txn, from, to, clientId, body); });
+        [=](WriteTxn &txn) { return inbox::append(txn, from, ConvRef::user(to), clientId, body); });
 }
 
 Result<SyncPage> TestStore::sync(qint64 userId, qint64 after, int limit)
@@ -156,7 +156,7 @@ void TestStore::concurrentSendersGetGapFreeSequences()
                 const Sender from = senders[s];
                 m_writer->submit<StoredMessage>(
                     [from, i](WriteTxn &txn) {
-                        return inbox::appendDirect(txn, from, u"rcpt"_s, u"c%1"_s.arg(i),
+                        return inbox::append(txn, from, ConvRef::user(u"rcpt"_s), u"c%1"_s.arg(i),
                                                    u"m%1"_s.arg(i));
                     },
                     [&, s](Result<StoredMessage> stored) {
@@ -251,7 +251,7 @@ void TestStore::failedJobDoesNotDisturbItsBatch()
         const QString to = recipients[i];
         m_writer->submit<StoredMessage>(
             [=](WriteTxn &txn) {
-                return inbox::appendDirect(txn, alice, to, u"k%1"_s.arg(i), u"x"_s);
+                return inbox::append(txn, alice, ConvRef::user(to), u"k%1"_s.arg(i), u"x"_s);
             },
             [&](Result<StoredMessage> stored) {
                 QMutexLocker lock(&mutex);
