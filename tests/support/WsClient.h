@@ -34,7 +34,8 @@ public:
     std::optional<QJsonObject> waitFor(const std::function<bool(const QJsonObject &)> &match,
                                        int timeoutMs = kTimeoutMs);
     std::optional<QJsonObject> waitForType(const QString &type, int timeoutMs = kTimeoutMs);
-    // True if no frame of that type is waiting now (use after a round trip that proves order).
+    // True if a frame of that type is waiting now (after a round trip that proves order, false
+    // proves it never came).
     bool hasPending(const QString &type) const;
     QList<QJsonObject> takeAll(const QString &type);
 
