@@ -10,6 +10,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <sys/socket.h>
+
 namespace confab {
 
 using namespace Qt::StringLiterals;
@@ -19,6 +21,8 @@ using http::HttpResponse;
 namespace {
 // A request must arrive whole, and an idle keep-alive connection must be used, within this.
 constexpr int kIdleTimeoutMs = 30'000;
+// How long a refused client may go on sending before the connection is cut.
+constexpr int kLingerMs = 2'000;
 
 HttpResponse errorResponse(int status, ErrorCode code, const QString &message)
 {
@@ -52,6 +56,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker)
 
 void HttpConnection::onReadyRead()
 {
+    if (m_lingering) {
+        m_socket->readAll();
+        return;
+    }
     if (m_busy || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     const auto &limits = HttpApi::limits();
@@ -135,7 +143,25 @@ void HttpConnection::fail(int status, const QString &message)
     const ErrorCode code = status == 413 ? ErrorCode::TooLarge
         : status == 404                  ? ErrorCode::NotFound
                                          : ErrorCode::BadRequest;
+    m_lingering = true;
     write(errorResponse(status, code, message), false);
+    lingerAndClose();
+}
+
+void HttpConnection::lingerAndClose()
+{
+    // RFC 9112 §9.6: a client may still be sending (a body we refused). Closing at once would
+    // make its TCP stack answer with a reset that can erase our answer before it is read. So:
+    // flush the answer, half-close, and discard what still comes, for a short while.
+    m_socket->readAll();
+    auto halfClose = [this] {
+        if (m_socket->bytesToWrite() == 0)
+            ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    };
+    connect(m_socket, &QTcpSocket::bytesWritten, this, halfClose);
+    m_socket->flush();
+    halfClose();
+    m_idleTimer->start(kLingerMs);
 }
 
 void HttpConnection::write(const HttpResponse &response, bool keepAlive)
@@ -145,7 +171,7 @@ void HttpConnection::write(const HttpResponse &response, bool keepAlive)
     if (response.status >= 400)
         ++metrics.httpErrors;
     m_socket->write(response.serialize(keepAlive));
-    if (!keepAlive)
+    if (!keepAlive && !m_lingering)
         m_socket->disconnectFromHost();
 }
 

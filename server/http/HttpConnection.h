@@ -30,6 +30,7 @@ private:
     void onResponse(http::HttpResponse response);
     void fail(int status, const QString &message);
     void write(const http::HttpResponse &response, bool keepAlive);
+    void lingerAndClose();
 
     QTcpSocket *m_socket;
     Worker *m_worker;
@@ -37,6 +38,7 @@ private:
     http::HttpParser m_parser;
     bool m_busy = false; // a request is being answered
     bool m_keepAlive = true;
+    bool m_lingering = false; // answered an error; discarding input until closed
 };
 
 } // namespace confab
