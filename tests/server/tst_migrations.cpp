@@ -22,6 +22,7 @@ private Q_SLOTS:
     void upgradesFromEveryVersion_data();
     void upgradesFromEveryVersion();
     void migratingTwiceChangesNothing();
+    void version2IndexesExistingConversations();
     void refusesNewerDatabase();
 
 private:
@@ -114,6 +115,37 @@ void TestMigrations::migratingTwiceChangesNothing()
     QVERIFY(migrate(db).ok());
     QCOMPARE(schema(db), once);
     QCOMPARE(schemaVersion(db), latestSchemaVersion());
+}
+
+void TestMigrations::version2IndexesExistingConversations()
+{
+    QSqlDatabase db = open(u"v1-data.sqlite3"_s);
+    QVERIFY(migrate(db, 1).ok());
+    QSqlQuery sql(db);
+    for (const QString &statement : {
+             u"INSERT INTO users (id, username, display_name, password_hash, created_at) "
+             "VALUES (1, 'alice', 'Alice', 'h', 1), (2, 'bob', 'Bob', 'h', 1)"_s,
+             u"INSERT INTO convs (id, kind, user_lo, user_hi, last_seq) VALUES (7, 0, 1, 2, 3)"_s,
+             u"INSERT INTO messages (id, conv_id, conv_seq, sender_id, sender_seq, client_id, "
+             "body, ts) VALUES (100, 7, 1, 1, 1, 'a', 'x', 1000), (101, 7, 2, 2, 1, 'b', 'y', "
+             "2000), "
+             "(102, 7, 3, 2, 2, 'c', 'z', 3000)"_s,
+         }) {
+        QVERIFY2(sql.exec(statement), qPrintable(statement));
+    }
+    QVERIFY(migrate(db).ok());
+    QVERIFY(sql.exec(u"SELECT user_id, last_message_id, activity_ts, unread, read_seq "
+                     "FROM user_convs WHERE conv_id = 7 ORDER BY user_id"_s));
+    QVERIFY(sql.next());
+    QCOMPARE(sql.value(0).toLongLong(), 1); // alice: bob's two messages are unread
+    QCOMPARE(sql.value(1).toLongLong(), 102);
+    QCOMPARE(sql.value(2).toLongLong(), 3000);
+    QCOMPARE(sql.value(3).toLongLong(), 2);
+    QCOMPARE(sql.value(4).toLongLong(), 0);
+    QVERIFY(sql.next());
+    QCOMPARE(sql.value(0).toLongLong(), 2); // bob: alice's one message
+    QCOMPARE(sql.value(3).toLongLong(), 1);
+    QVERIFY(!sql.next());
 }
 
 void TestMigrations::refusesNewerDatabase()

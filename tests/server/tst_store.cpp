@@ -1,6 +1,7 @@
 // The storage layer without the network: group commit, gap-free sequences under concurrent
 // writers, idempotent sends, failures that stay inside their own job, and restarts.
 #include "server/store/Accounts.h"
+#include "server/store/Conversations.h"
 #include "server/store/Inbox.h"
 #include "server/store/Migrations.h"
 #include "server/store/QueryPool.h"
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void syncAndHistoryPage();
     void ackMovesForwardOnly();
     void restartContinuesIdsAndSequences();
+    void conversationPagesNeverSplitATie();
 
 private:
     Sender makeUser(const QString &name);
@@ -157,7 +159,7 @@ void TestStore::concurrentSendersGetGapFreeSequences()
                 m_writer->submit<StoredMessage>(
                     [from, i](WriteTxn &txn) {
                         return inbox::append(txn, from, ConvRef::user(u"rcpt"_s), u"c%1"_s.arg(i),
-                                                   u"m%1"_s.arg(i));
+                                             u"m%1"_s.arg(i));
                     },
                     [&, s](Result<StoredMessage> stored) {
                         QMutexLocker lock(&mutex);
@@ -356,6 +358,70 @@ void TestStore::restartContinuesIdsAndSequences()
     QVERIFY(repeat.ok());
     QVERIFY(repeat->duplicate);
     QCOMPARE(repeat->message.id, before->message.id);
+}
+
+void TestStore::conversationPagesNeverSplitATie()
+{
+    const Sender alice = makeUser(u"alice"_s);
+    QList<Sender> friends;
+    for (int i = 0; i < 6; ++i)
+        friends.append(makeUser(u"friend%1"_s.arg(i)));
+    // Two older conversations, then six whose last messages share one timestamp (one
+    // transaction reads the clock once).
+    QVERIFY(send(friends[0], u"alice"_s, u"old0"_s).ok());
+    QVERIFY(send(friends[1], u"alice"_s, u"old1"_s).ok());
+    const Sender carol = makeUser(u"carol"_s);
+    const Sender dave = makeUser(u"dave"_s);
+    QVERIFY(send(carol, u"alice"_s, u"c"_s).ok());
+    QVERIFY(send(dave, u"alice"_s, u"d"_s).ok());
+    const auto tied = m_writer->run<Done>([&](WriteTxn &txn) -> Result<Done> {
+        for (int i = 0; i < 6; ++i) {
+            const auto stored = inbox::append(txn, friends[i], ConvRef::user(u"alice"_s),
+                                              u"tie%1"_s.arg(i), u"t"_s);
+            if (!stored)
+                return stored.error();
+        }
+        return Done {};
+    });
+    QVERIFY(tied.ok());
+
+    auto page = [&](std::optional<qint64> before, int limit) {
+        std::promise<Result<ConversationsPage>> promise;
+        m_reads->run<ConversationsPage>(
+            [&](Statements &sql) { return conversations::page(sql, alice.userId, before, limit); },
+            [&](Result<ConversationsPage> p) { promise.set_value(std::move(p)); });
+        return promise.get_future().get();
+    };
+    // Page through with a limit smaller than the tie.
+    QList<ConversationSummary> all;
+    std::optional<qint64> before;
+    int pages = 0;
+    for (;;) {
+        const auto current = page(before, 4);
+        QVERIFY(current.ok());
+        ++pages;
+        if (pages == 1) {
+            // The six tied conversations come whole, though the limit is four.
+            QVERIFY(current->conversations.size() >= 6);
+        }
+        for (const ConversationSummary &summary : current->conversations) {
+            // Nothing a later page holds may be as recent as what an earlier one ended with.
+            if (before)
+                QVERIFY(summary.activityTs < *before);
+        }
+        all += current->conversations;
+        if (!current->more)
+            break;
+        before = current->conversations.last().activityTs;
+        QVERIFY(pages < 10);
+    }
+    QSet<QString> seen;
+    for (const ConversationSummary &summary : std::as_const(all))
+        seen.insert(summary.conv);
+    QCOMPARE(all.size(), 8);
+    QCOMPARE(seen.size(), 8);
+    for (qsizetype i = 1; i < all.size(); ++i)
+        QVERIFY(all[i].activityTs <= all[i - 1].activityTs);
 }
 
 QTEST_GUILESS_MAIN(TestStore)
