@@ -61,13 +61,9 @@ Result<SentEvent> SentEvent::fromJson(const QJsonObject &json)
     SentEvent e;
     e.requestId = readRequestId(f);
     e.seq = f.decimal("seq"_L1);
-    const QJsonObject message = f.object("message"_L1);
+    e.message = f.decoded<Message>("message"_L1);
     if (!f.ok())
         return f.error();
-    auto decoded = Message::fromJson(message);
-    if (!decoded)
-        return decoded.error();
-    e.message = std::move(decoded).value();
     return e;
 }
 

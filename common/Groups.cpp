@@ -164,13 +164,9 @@ Result<GroupEvent> GroupEvent::fromJson(const QJsonObject &json)
     GroupEvent e;
     e.type = json.value("type"_L1).toString() == kUpdated ? kUpdated : kReply;
     e.requestId = readRequestId(f);
-    const QJsonObject group = f.object("group"_L1);
+    e.group = f.decoded<GroupInfo>("group"_L1);
     if (!f.ok())
         return f.error();
-    auto decoded = GroupInfo::fromJson(group);
-    if (!decoded)
-        return decoded.error();
-    e.group = std::move(decoded).value();
     return e;
 }
 

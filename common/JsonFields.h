@@ -32,6 +32,9 @@ public:
     bool boolean(QLatin1StringView key, Need need = Required, bool fallback = false);
     QJsonObject object(QLatin1StringView key, Need need = Required);
     QJsonArray array(QLatin1StringView key, Need need = Required);
+    // An object decoded with T::fromJson.
+    template<typename T>
+    T decoded(QLatin1StringView key, Need need = Required);
     // An array of objects, each decoded with T::fromJson.
     template<typename T>
     QList<T> objects(QLatin1StringView key, Need need = Required);
@@ -54,6 +57,20 @@ private:
     Error m_error;
     bool m_failed = false;
 };
+
+template<typename T>
+T JsonFields::decoded(QLatin1StringView key, Need need)
+{
+    const QJsonObject json = object(key, need);
+    if (!ok() || (need == Optional && !has(key)))
+        return {};
+    auto value = T::fromJson(json);
+    if (!value) {
+        fail(value.error().code, value.error().message);
+        return {};
+    }
+    return std::move(value).value();
+}
 
 template<typename T>
 QList<T> JsonFields::objects(QLatin1StringView key, Need need)

@@ -131,6 +131,18 @@ Result<Done> dismiss(WriteTxn &txn, qint64 groupId, qint64 convId, qint64 userId
     return Done {};
 }
 
+// The caller's access when it is a current member (and, with `ownerOnly`, the owner).
+Result<GroupAccess> memberAccess(Statements &sql, qint64 userId, qint64 groupId,
+                                 const char *ownerOnly = nullptr)
+{
+    auto group = access(sql, userId, groupId);
+    if (group && !group->member)
+        return notAMember();
+    if (group && ownerOnly && group->ownerId != userId)
+        return Error { ErrorCode::Forbidden, QString::fromLatin1(ownerOnly) };
+    return group;
+}
+
 } // namespace
 
 Result<GroupAccess> access(Statements &sql, qint64 userId, qint64 groupId)
@@ -212,13 +224,9 @@ Result<GroupChange> create(WriteTxn &txn, const Sender &owner, const QString &na
 Result<GroupChange> add(WriteTxn &txn, const Sender &actor, qint64 groupId,
                         const QStringList &members)
 {
-    const auto group = access(txn.sql, actor.userId, groupId);
+    const auto group = memberAccess(txn.sql, actor.userId, groupId, "only the owner adds members");
     if (!group)
         return group.error();
-    if (!group->member)
-        return notAMember();
-    if (group->ownerId != actor.userId)
-        return Error { ErrorCode::Forbidden, u"only the owner adds members"_s };
     const auto ids = userIds(txn.sql, members);
     if (!ids)
         return ids.error();
@@ -242,13 +250,10 @@ Result<GroupChange> add(WriteTxn &txn, const Sender &actor, qint64 groupId,
 Result<GroupChange> remove(WriteTxn &txn, const Sender &actor, qint64 groupId,
                            const QString &member)
 {
-    const auto group = access(txn.sql, actor.userId, groupId);
+    const auto group =
+        memberAccess(txn.sql, actor.userId, groupId, "only the owner removes members");
     if (!group)
         return group.error();
-    if (!group->member)
-        return notAMember();
-    if (group->ownerId != actor.userId)
-        return Error { ErrorCode::Forbidden, u"only the owner removes members"_s };
     const auto target = userIdByName(txn.sql, member);
     if (!target)
         return target.error();
@@ -269,11 +274,9 @@ Result<GroupChange> remove(WriteTxn &txn, const Sender &actor, qint64 groupId,
 
 Result<GroupChange> leave(WriteTxn &txn, const Sender &actor, qint64 groupId)
 {
-    const auto group = access(txn.sql, actor.userId, groupId);
+    const auto group = memberAccess(txn.sql, actor.userId, groupId);
     if (!group)
         return group.error();
-    if (!group->member)
-        return notAMember();
     if (auto dismissed = dismiss(txn, groupId, group->convId, actor.userId); !dismissed)
         return dismissed.error();
     const auto remaining = activeMemberIds(txn.sql, groupId);
@@ -303,11 +306,9 @@ Result<GroupChange> leave(WriteTxn &txn, const Sender &actor, qint64 groupId)
 
 Result<GroupChange> rename(WriteTxn &txn, const Sender &actor, qint64 groupId, const QString &name)
 {
-    const auto group = access(txn.sql, actor.userId, groupId);
+    const auto group = memberAccess(txn.sql, actor.userId, groupId);
     if (!group)
         return group.error();
-    if (!group->member)
-        return notAMember();
     auto update = txn.sql.get(u"UPDATE groups SET name = ? WHERE id = ?"_s);
     update->addBindValue(name);
     update->addBindValue(groupId);
