@@ -29,6 +29,8 @@ namespace {
 constexpr int kCloseUnauthorized = 4001;
 constexpr int kCloseAuthTimeout = 4002;
 constexpr int kCloseHeartbeatTimeout = 4000;
+// Requests a client may send behind its auth before the welcome is out.
+constexpr qsizetype kMaxWaitingRequests = 64;
 // How long a close handshake may take before the connection is cut.
 constexpr qint64 kCloseGraceMs = 3000;
 
@@ -170,8 +172,23 @@ void Session::onText(const QString &text)
 {
     touch();
     ++m_context.metrics.wsFrames;
+    handleFrame(text);
+}
+
+void Session::handleFrame(const QString &text)
+{
     if (!m_takingRequests || m_state == State::Closing)
         return;
+    if (m_state == State::Authenticating || m_state == State::Welcoming) {
+        // A client may send requests right behind its auth; they wait for the welcome.
+        if (m_waiting.size() >= kMaxWaitingRequests) {
+            sendError(QJsonValue::Undefined,
+                      Error { ErrorCode::BadRequest, u"too many requests before the welcome"_s });
+            return;
+        }
+        m_waiting.append(text);
+        return;
+    }
     const Envelope envelope = Envelope::parse(text);
     if (envelope.error) {
         sendError(envelope.id, *envelope.error);
@@ -283,6 +300,9 @@ void Session::onWelcome(Result<qint64> latestSeq)
     const QStringList held = std::exchange(m_held, {});
     for (const QString &frame : held)
         m_socket->sendTextMessage(frame);
+    const QStringList waiting = std::exchange(m_waiting, {});
+    for (const QString &text : waiting)
+        handleFrame(text);
 }
 
 } // namespace confab

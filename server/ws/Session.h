@@ -50,6 +50,7 @@ private:
     enum class State { AwaitingAuth, Authenticating, Welcoming, Active, Closing };
 
     void onText(const QString &text);
+    void handleFrame(const QString &text);
     void onBinary(const QByteArray &data);
     void onDisconnected();
     void touch();
@@ -70,6 +71,7 @@ private:
     bool m_online = false; // counted by Presence
     store::DeviceAuth m_device;
     QStringList m_held; // deliveries that arrived before the welcome
+    QStringList m_waiting; // requests that arrived before the welcome
     qint64 m_lastActivityMs = 0;
     qint64 m_authDeadlineMs = 0;
     qint64 m_closingSinceMs = 0;

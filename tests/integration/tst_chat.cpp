@@ -26,6 +26,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void twoUsersChat();
+    void requestsRightBehindAuthWaitForTheWelcome();
 
 private:
     ServerProcess m_server;
@@ -79,6 +80,30 @@ void TestChat::twoUsersChat()
     const auto back = a.waitForType(u"msg"_s);
     QVERIFY(back);
     QCOMPARE(back->value("seq"_L1).toString(), u"2"_s);
+}
+
+void TestChat::requestsRightBehindAuthWaitForTheWelcome()
+{
+    const TestDevice eager = makeDevice(m_http, m_server, u"eager"_s);
+    QVERIFY(eager.ok());
+    WsClient client;
+    QVERIFY(client.open(m_server.wsUrl()));
+    // No waiting for the welcome: auth, then at once a sync and a send.
+    client.send({ { "type"_L1, u"auth"_s }, { "token"_L1, eager.token } });
+    client.send({ { "type"_L1, u"sync"_s }, { "id"_L1, u"s1"_s }, { "after"_L1, u"0"_s } });
+    QJsonObject note = sendFrame(u"user:eager"_s, u"note to self"_s, u"n1"_s);
+    note.insert("id"_L1, u"m1"_s);
+    client.send(note);
+    QVERIFY(client.waitForType(u"welcome"_s));
+    const auto synced =
+        client.waitFor([](const QJsonObject &f) { return f.value("id"_L1) == u"s1"_s; });
+    QVERIFY(synced);
+    QCOMPARE(synced->value("type"_L1).toString(), u"sync"_s);
+    const auto sent =
+        client.waitFor([](const QJsonObject &f) { return f.value("id"_L1) == u"m1"_s; });
+    QVERIFY(sent);
+    QCOMPARE(sent->value("type"_L1).toString(), u"sent"_s);
+    QCOMPARE(sent->value("seq"_L1).toString(), u"1"_s);
 }
 
 QTEST_GUILESS_MAIN(TestChat)
