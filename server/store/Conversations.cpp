@@ -9,40 +9,66 @@ namespace confab::store::conversations {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// The activity time of the last entry a page of `limit` may end with; nothing when everything
+// below `before` fits.
+Result<std::optional<qint64>> pageBoundary(Statements &sql, qint64 userId, qint64 before, int limit)
+{
+    auto query = sql.get(u"SELECT activity_ts FROM user_convs WHERE user_id = ? "
+                         "AND activity_ts < ? ORDER BY activity_ts DESC LIMIT 1 OFFSET ?"_s);
+    query->addBindValue(userId);
+    query->addBindValue(before);
+    query->addBindValue(limit - 1);
+    if (!query.run())
+        return storageError();
+    if (!query->next())
+        return std::optional<qint64>();
+    return std::optional<qint64>(query->value(0).toLongLong());
+}
+
+Result<bool> anyOlderThan(Statements &sql, qint64 userId, qint64 ts)
+{
+    auto query = sql.get(u"SELECT EXISTS (SELECT 1 FROM user_convs WHERE user_id = ? "
+                         "AND activity_ts < ?)"_s);
+    query->addBindValue(userId);
+    query->addBindValue(ts);
+    if (!query.run() || !query->next())
+        return storageError();
+    return query->value(0).toBool();
+}
+} // namespace
+
 Result<ConversationsPage> page(Statements &sql, qint64 userId, std::optional<qint64> beforeTs,
                                int limit)
 {
-    auto query =
-        sql.get(u"SELECT uc.activity_ts, uc.read_seq, uc.unread, uc.last_message_id IS NOT NULL, "
-                "CASE WHEN c.kind = 1 THEN 'group:' || c.group_id "
-                "WHEN c.user_lo = ? THEN 'user:' || hi.username ELSE 'user:' || lo.username END, "_s
-                + kMessageColumns
-                + u" FROM user_convs uc JOIN convs c ON c.id = uc.conv_id "
-                  "LEFT JOIN users lo ON lo.id = c.user_lo LEFT JOIN users hi ON hi.id = c.user_hi "
-                  "LEFT JOIN messages m ON m.id = uc.last_message_id "
-                  "LEFT JOIN users s ON s.id = m.sender_id "
-                  "WHERE uc.user_id = ? AND uc.activity_ts < ? "
-                  "ORDER BY uc.activity_ts DESC, uc.conv_id DESC LIMIT ?"_s);
-    query->addBindValue(userId);
-    query->addBindValue(userId);
-    query->addBindValue(userId);
-    query->addBindValue(beforeTs.value_or(std::numeric_limits<qint64>::max()));
-    // Rows beyond the limit that share the last row's time go in too (see the header).
-    query->addBindValue(limit + 64);
+    // The page ends at the limit's activity time and takes every entry of that time, so that
+    // paging on it (exclusive) skips none.
+    const qint64 before = beforeTs.value_or(std::numeric_limits<qint64>::max());
+    const auto boundary = pageBoundary(sql, userId, before, limit);
+    if (!boundary)
+        return boundary.error();
+    const qint64 from = boundary->value_or(std::numeric_limits<qint64>::min());
+
+    auto query = sql.get(
+        u"SELECT uc.activity_ts, uc.read_seq, uc.unread, uc.last_message_id IS NOT NULL, "
+        "CASE WHEN c.kind = 1 THEN 'group:' || c.group_id "
+        "WHEN c.user_lo = ? THEN 'user:' || hi.username ELSE 'user:' || lo.username END, "_s
+        + kMessageColumns
+        + u" FROM user_convs uc JOIN convs c ON c.id = uc.conv_id "
+          "LEFT JOIN users lo ON lo.id = c.user_lo LEFT JOIN users hi ON hi.id = c.user_hi "
+          "LEFT JOIN messages m ON m.id = uc.last_message_id "
+          "LEFT JOIN users s ON s.id = m.sender_id "
+          "WHERE uc.user_id = ? AND uc.activity_ts < ? AND uc.activity_ts >= ? "
+          // Among equal times, the newer message first (ids are time-ordered).
+          "ORDER BY uc.activity_ts DESC, uc.last_message_id DESC NULLS LAST, uc.conv_id DESC"_s);
+    for (const qint64 value : { userId, userId, userId, before, from })
+        query->addBindValue(value);
     if (!query.run())
         return storageError();
     ConversationsPage page;
-    int fetched = 0;
     while (query->next()) {
-        ++fetched;
-        const qint64 activity = query->value(0).toLongLong();
-        if (page.conversations.size() >= limit
-            && activity != page.conversations.constLast().activityTs) {
-            page.more = true;
-            break;
-        }
         ConversationSummary summary;
-        summary.activityTs = activity;
+        summary.activityTs = query->value(0).toLongLong();
         summary.readSeq = query->value(1).toLongLong();
         summary.unread = query->value(2).toLongLong();
         summary.conv = query->value(4).toString();
@@ -50,8 +76,12 @@ Result<ConversationsPage> page(Statements &sql, qint64 userId, std::optional<qin
             summary.last = readMessage(*query, 5);
         page.conversations.append(std::move(summary));
     }
-    if (fetched == limit + 64)
-        page.more = true;
+    if (*boundary) {
+        const auto more = anyOlderThan(sql, userId, **boundary);
+        if (!more)
+            return more.error();
+        page.more = *more;
+    }
     return page;
 }
 

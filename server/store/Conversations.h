@@ -11,9 +11,9 @@
 
 namespace confab::store::conversations {
 
-// Most recent activity first, below `beforeTs` (exclusive). A page never splits conversations
-// with the same activity time, so paging by the last one's time loses none (it may hold a few
-// more than `limit`).
+// Most recent activity first (equal times: the newer last message first), below `beforeTs`
+// (exclusive). A page never splits conversations with the same activity time, so paging by the
+// last one's time loses none (it holds more than `limit` when they tie at its end).
 Result<ConversationsPage> page(Statements &sql, qint64 userId, std::optional<qint64> beforeTs,
                                int limit);
 
