@@ -7,4 +7,4 @@ add_executable(tst_httpparser
 )
 target_include_directories(tst_httpparser PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(tst_httpparser PRIVATE Qt6::Core Qt6::Test)
-add_test(NAME tst_httpparser COMMAND tst_httpparser)
+add_test(NAME server_httpparser COMMAND tst_httpparser)
