@@ -154,6 +154,8 @@ bool Account::open(const QString &username, const QString &token, const QUrl &we
     m_cache = std::move(cache).value();
     m_sync = std::make_unique<SyncEngine>(m_connection, *m_cache);
     m_outbox = std::make_unique<Outbox>(m_connection, *m_cache, *m_sync);
+    m_contacts = std::make_unique<Contacts>(m_connection, *m_cache, *m_sync);
+    m_groups = std::make_unique<Groups>(m_connection, *m_cache, *m_sync);
     m_username = username;
     m_api.setToken(token);
     m_connection.setUrl(webSocketUrl);
@@ -167,6 +169,8 @@ bool Account::open(const QString &username, const QString &token, const QUrl &we
 void Account::close()
 {
     m_connection.stop();
+    m_groups.reset();
+    m_contacts.reset();
     m_outbox.reset();
     m_sync.reset();
     m_cache.reset();

@@ -6,6 +6,8 @@
 
 #include "client/Cache.h"
 #include "client/Connection.h"
+#include "client/Contacts.h"
+#include "client/Groups.h"
 #include "client/Keyring.h"
 #include "client/Outbox.h"
 #include "client/ServerApi.h"
@@ -58,6 +60,8 @@ public:
     Connection &connection() { return m_connection; }
     SyncEngine *sync() const { return m_sync.get(); }
     Outbox *outbox() const { return m_outbox.get(); }
+    Contacts *contacts() const { return m_contacts.get(); }
+    Groups *groups() const { return m_groups.get(); }
     ServerApi &api() { return m_api; }
     Keyring &keyring() { return m_keyring; }
 
@@ -81,6 +85,8 @@ private:
     std::unique_ptr<Cache> m_cache;
     std::unique_ptr<SyncEngine> m_sync;
     std::unique_ptr<Outbox> m_outbox;
+    std::unique_ptr<Contacts> m_contacts;
+    std::unique_ptr<Groups> m_groups;
     State m_state = State::SignedOut;
     QString m_username;
     QString m_deviceId;

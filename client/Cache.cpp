@@ -4,6 +4,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -352,6 +354,132 @@ bool Cache::setReadSeq(const QString &conv, qint64 readSeq)
     query.bindValue(u":read"_s, readSeq);
     query.bindValue(u":owner"_s, m_owner);
     return run(query);
+}
+
+bool Cache::storeContacts(const QList<ContactInfo> &contacts)
+{
+    m_db.transaction();
+    QSqlQuery clear(m_db);
+    clear.prepare(u"DELETE FROM contacts"_s);
+    bool ok = run(clear);
+    for (const ContactInfo &contact : contacts) {
+        QSqlQuery insert(m_db);
+        insert.prepare(u"INSERT INTO contacts (username, display_name, status, last_active_at) "
+                       "VALUES (?, ?, ?, ?)"_s);
+        insert.addBindValue(contact.presence.username);
+        insert.addBindValue(contact.displayName);
+        insert.addBindValue(presenceStatusName(contact.presence.status));
+        insert.addBindValue(contact.presence.lastActiveAt);
+        ok = ok && run(insert);
+    }
+    if (!ok) {
+        m_db.rollback();
+        return false;
+    }
+    return m_db.commit();
+}
+
+bool Cache::updatePresence(const PresenceInfo &presence)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"UPDATE contacts SET status = ?, last_active_at = MAX(last_active_at, ?) "
+                  "WHERE username = ?"_s);
+    query.addBindValue(presenceStatusName(presence.status));
+    query.addBindValue(presence.lastActiveAt);
+    query.addBindValue(presence.username);
+    return run(query) && query.numRowsAffected() == 1;
+}
+
+QList<ContactInfo> Cache::contacts() const
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT username, display_name, status, last_active_at FROM contacts "
+                  "ORDER BY username"_s);
+    QList<ContactInfo> list;
+    if (!run(query))
+        return list;
+    while (query.next()) {
+        list.append(ContactInfo {
+            query.value(1).toString(),
+            PresenceInfo {
+                query.value(0).toString(),
+                presenceStatusFromName(query.value(2).toString()).value_or(PresenceStatus::Unknown),
+                query.value(3).toLongLong() } });
+    }
+    return list;
+}
+
+bool Cache::storeGroups(const QList<GroupInfo> &groups)
+{
+    m_db.transaction();
+    QSqlQuery clear(m_db);
+    clear.prepare(u"DELETE FROM groups"_s);
+    bool ok = run(clear);
+    for (const GroupInfo &group : groups)
+        ok = ok && storeGroup(group);
+    if (!ok) {
+        m_db.rollback();
+        return false;
+    }
+    return m_db.commit();
+}
+
+bool Cache::storeGroup(const GroupInfo &group)
+{
+    QSqlQuery query(m_db);
+    query.prepare(
+        u"INSERT INTO groups (id, name, owner, members, created_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name = excluded.name, owner = excluded.owner, "
+        "members = excluded.members"_s);
+    query.addBindValue(group.id);
+    query.addBindValue(group.name);
+    query.addBindValue(group.owner);
+    query.addBindValue(QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(group.members)).toJson(QJsonDocument::Compact)));
+    query.addBindValue(group.createdAt);
+    return run(query);
+}
+
+bool Cache::removeGroup(qint64 id)
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"DELETE FROM groups WHERE id = ?"_s);
+    query.addBindValue(id);
+    return run(query);
+}
+
+namespace {
+GroupInfo readGroup(const QSqlQuery &query)
+{
+    QStringList members;
+    const QJsonArray array = QJsonDocument::fromJson(query.value(3).toString().toUtf8()).array();
+    for (const QJsonValue &member : array)
+        members.append(member.toString());
+    return GroupInfo { query.value(0).toLongLong(), query.value(1).toString(),
+                       query.value(2).toString(), members, query.value(4).toLongLong() };
+}
+} // namespace
+
+QList<GroupInfo> Cache::groups() const
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT id, name, owner, members, created_at FROM groups ORDER BY id"_s);
+    QList<GroupInfo> list;
+    if (run(query)) {
+        while (query.next())
+            list.append(readGroup(query));
+    }
+    return list;
+}
+
+std::optional<GroupInfo> Cache::group(qint64 id) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(u"SELECT id, name, owner, members, created_at FROM groups WHERE id = ?"_s);
+    query.addBindValue(id);
+    if (run(query) && query.next())
+        return readGroup(query);
+    return std::nullopt;
 }
 
 } // namespace confab::client

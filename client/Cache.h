@@ -4,7 +4,9 @@
 #pragma once
 
 #include "common/Conversations.h"
+#include "common/Groups.h"
 #include "common/Message.h"
+#include "common/Presence.h"
 #include "common/Result.h"
 
 #include <QList>
@@ -86,6 +88,18 @@ public:
     // A read marker (from this or another device): moves forward only; unread is recounted from
     // the cached messages when the cache holds them, else taken as given.
     bool setReadSeq(const QString &conv, qint64 readSeq);
+
+    // Contacts (the whole list as the server gave it) and their presence as it changes.
+    bool storeContacts(const QList<ContactInfo> &contacts);
+    bool updatePresence(const PresenceInfo &presence); // false if not a contact
+    QList<ContactInfo> contacts() const;
+
+    // Groups the account is a member of.
+    bool storeGroups(const QList<GroupInfo> &groups); // the whole list
+    bool storeGroup(const GroupInfo &group);
+    bool removeGroup(qint64 id);
+    QList<GroupInfo> groups() const;
+    std::optional<GroupInfo> group(qint64 id) const;
 
 private:
     Cache(QSqlDatabase db, QString connection, QString owner);

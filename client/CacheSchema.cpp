@@ -54,6 +54,26 @@ Result<Done> createCore(QSqlDatabase &db)
         });
 }
 
+// Version 2: contacts with their presence, and groups with their members.
+Result<Done> addContactsAndGroups(QSqlDatabase &db)
+{
+    return execAll(db,
+                   {
+                       u"CREATE TABLE contacts ("
+                       "  username TEXT PRIMARY KEY,"
+                       "  display_name TEXT NOT NULL,"
+                       "  status TEXT NOT NULL,"
+                       "  last_active_at INTEGER NOT NULL DEFAULT 0)"_s,
+                       // members: a JSON array of usernames in join order.
+                       u"CREATE TABLE groups ("
+                       "  id INTEGER PRIMARY KEY,"
+                       "  name TEXT NOT NULL,"
+                       "  owner TEXT NOT NULL,"
+                       "  members TEXT NOT NULL,"
+                       "  created_at INTEGER NOT NULL)"_s,
+                   });
+}
+
 struct Migration
 {
     int version;
@@ -62,6 +82,7 @@ struct Migration
 
 constexpr Migration kMigrations[] = {
     { 1, &createCore },
+    { 2, &addContactsAndGroups },
 };
 
 int currentVersion(QSqlDatabase &db)

@@ -1,0 +1,151 @@
+// Contacts, presence and groups through the client library, against a real confabd.
+#include "client/Account.h"
+#include "tests/support/Accounts.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace confab;
+using namespace confab::client;
+using namespace confab::test;
+
+namespace {
+constexpr int kTimeoutMs = 20'000;
+
+// Waits for a callback's result.
+template<typename T>
+std::optional<Result<T>> await(std::function<void(std::function<void(Result<T>)>)> call)
+{
+    std::optional<Result<T>> result;
+    call([&](Result<T> r) { result.emplace(std::move(r)); });
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, kTimeoutMs))
+        return std::nullopt;
+    return result;
+}
+} // namespace
+
+class TestPeople : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void contactsAndPresence();
+    void groupsFollowTheServer();
+
+private:
+    std::unique_ptr<Account> signIn(const QString &username);
+
+    ServerProcess m_server { { u"--presence-grace"_s, u"0.2"_s } };
+    HttpClient m_http;
+    QTemporaryDir m_dir;
+};
+
+void TestPeople::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+void TestPeople::cleanupTestCase()
+{
+    QCOMPARE(m_server.stop(), 0);
+}
+
+std::unique_ptr<Account> TestPeople::signIn(const QString &username)
+{
+    auto account = std::make_unique<Account>(m_dir.filePath(username));
+    account->keyring().setKeychainEnabled(false);
+    account->signIn(m_server.httpUrl(QString()), username, kPassword, u"test"_s, true);
+    if (!QTest::qWaitFor([&] { return account->connection().state() == Connection::State::Online; },
+                         kTimeoutMs)) {
+        return nullptr;
+    }
+    return account;
+}
+
+void TestPeople::contactsAndPresence()
+{
+    auto ivy = signIn(u"ivy"_s);
+    QVERIFY(ivy);
+    QVERIFY(makeDevice(m_http, m_server, u"jack"_s).ok());
+    QSignalSpy changed(ivy->contacts(), &Contacts::contactsChanged);
+    const auto added = await<Done>([&](auto done) { ivy->contacts()->add(u"Jack"_s, done); });
+    QVERIFY(added && added->ok());
+    QTRY_COMPARE_WITH_TIMEOUT(ivy->contacts()->list().size(), 1, kTimeoutMs);
+    QCOMPARE(ivy->contacts()->list().first().presence.username, u"jack"_s);
+    QCOMPARE(ivy->contacts()->list().first().presence.status, PresenceStatus::Offline);
+    const auto unknown = await<Done>([&](auto done) { ivy->contacts()->add(u"nobody_x"_s, done); });
+    QVERIFY(unknown && !unknown->ok());
+    QCOMPARE(unknown->error().code, ErrorCode::NotFound);
+
+    // Jack comes online: the presence event reaches ivy's cache.
+    QSignalSpy presence(ivy->contacts(), &Contacts::presenceChanged);
+    {
+        auto jack = std::make_unique<Account>(m_dir.filePath(u"jack"_s));
+        jack->keyring().setKeychainEnabled(false);
+        jack->signIn(m_server.httpUrl(QString()), u"jack"_s, kPassword, u"phone"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(ivy->contacts()->list().first().presence.status,
+                                  PresenceStatus::Online, kTimeoutMs);
+    }
+    // Gone (and the short grace over): offline, with the time of last activity.
+    QTRY_COMPARE_WITH_TIMEOUT(ivy->contacts()->list().first().presence.status,
+                              PresenceStatus::Offline, kTimeoutMs);
+    QVERIFY(ivy->contacts()->list().first().presence.lastActiveAt > 0);
+    QVERIFY(presence.size() >= 2);
+
+    const auto queried = await<QList<PresenceInfo>>([&](auto done) {
+        ivy->contacts()->query({ u"jack"_s, u"stranger_y"_s }, done);
+    });
+    QVERIFY(queried && queried->ok());
+    QCOMPARE(queried->value().size(), 2);
+    QCOMPARE(queried->value().at(0).status, PresenceStatus::Offline);
+    QCOMPARE(queried->value().at(1).status, PresenceStatus::Unknown);
+
+    const auto removed = await<Done>([&](auto done) { ivy->contacts()->remove(u"jack"_s, done); });
+    QVERIFY(removed && removed->ok());
+    QTRY_VERIFY_WITH_TIMEOUT(ivy->contacts()->list().isEmpty(), kTimeoutMs);
+}
+
+void TestPeople::groupsFollowTheServer()
+{
+    auto kim = signIn(u"kim"_s);
+    auto leo = signIn(u"leo"_s);
+    QVERIFY(kim && leo);
+    const auto created = await<GroupInfo>(
+        [&](auto done) { kim->groups()->create(u"Climbing"_s, { u"leo"_s }, done); });
+    QVERIFY(created && created->ok());
+    const qint64 id = created->value().id;
+    QCOMPARE(created->value().members, (QStringList { u"kim"_s, u"leo"_s }));
+    // Leo learns of it through group.updated, without asking.
+    QTRY_VERIFY_WITH_TIMEOUT(leo->groups()->group(id).has_value(), kTimeoutMs);
+
+    const auto renamed =
+        await<GroupInfo>([&](auto done) { leo->groups()->rename(id, u"Bouldering"_s, done); });
+    QVERIFY(renamed && renamed->ok());
+    QTRY_COMPARE_WITH_TIMEOUT(kim->groups()->group(id)->name, u"Bouldering"_s, kTimeoutMs);
+
+    const auto forbidden =
+        await<GroupInfo>([&](auto done) { leo->groups()->add(id, { u"ivy"_s }, done); });
+    QVERIFY(forbidden && !forbidden->ok());
+    QCOMPARE(forbidden->error().code, ErrorCode::Forbidden);
+
+    // A post reaches the other member's cache as a group conversation.
+    QVERIFY(kim->outbox()->send(u"group:%1"_s.arg(id), u"Saturday?"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !leo->cache()->messages(u"group:%1"_s.arg(id), std::nullopt, 10).isEmpty(), kTimeoutMs);
+
+    const auto left = await<Done>([&](auto done) { leo->groups()->leave(id, done); });
+    QVERIFY(left && left->ok());
+    QVERIFY(!leo->groups()->group(id));
+    QTRY_COMPARE_WITH_TIMEOUT(kim->groups()->group(id)->members, QStringList { u"kim"_s },
+                              kTimeoutMs);
+    // The history stays with the one who left.
+    QVERIFY(!leo->cache()->messages(u"group:%1"_s.arg(id), std::nullopt, 10).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestPeople)
+#include "tst_people.moc"
