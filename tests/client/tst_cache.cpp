@@ -34,6 +34,9 @@ private Q_SLOTS:
     void serverListSeedsNewDevice();
     void outboxSurvivesRestart();
     void refusesNewerSchema();
+    void upgradesFromEveryVersion_data();
+    void upgradesFromEveryVersion();
+    void contactsAndGroups();
 
 private:
     std::unique_ptr<Cache> open();
@@ -248,6 +251,90 @@ void TestCache::refusesNewerSchema()
     }
     QSqlDatabase::removeDatabase(u"poke"_s);
     QVERIFY(!Cache::open(path, u"alice"_s).ok());
+}
+
+void TestCache::upgradesFromEveryVersion_data()
+{
+    QTest::addColumn<int>("from");
+    for (int version = 0; version < cacheschema::latestVersion(); ++version)
+        QTest::addRow("from v%d", version) << version;
+}
+
+void TestCache::upgradesFromEveryVersion()
+{
+    QFETCH(int, from);
+    auto schemaOf = [](QSqlDatabase &db) {
+        QSqlQuery query(db);
+        QStringList statements;
+        query.exec(u"SELECT type, name, sql FROM sqlite_master ORDER BY type, name"_s);
+        while (query.next())
+            statements.append(query.value(2).toString().simplified());
+        return statements;
+    };
+    const QString oldPath = m_dir->filePath(u"old.sqlite3"_s);
+    const QString freshPath = m_dir->filePath(u"fresh.sqlite3"_s);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"old"_s);
+        db.setDatabaseName(oldPath);
+        QVERIFY(db.open());
+        QVERIFY(cacheschema::migrate(db, from).ok());
+        if (from >= 1) {
+            QSqlQuery insert(db);
+            QVERIFY(insert.exec(u"INSERT INTO messages (conv, server_id, conv_seq, sender, body, "
+                                "ts, client_id, state) VALUES ('user:bob', 1, 1, 'bob', 'kept', "
+                                "1, 'k', 0)"_s));
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"old"_s);
+    {
+        auto upgraded = Cache::open(oldPath, u"alice"_s);
+        QVERIFY(upgraded.ok());
+        if (from >= 1)
+            QCOMPARE(upgraded.value()->messages(u"user:bob"_s, std::nullopt, 10).first().body,
+                     u"kept"_s);
+        auto fresh = Cache::open(freshPath, u"alice"_s);
+        QVERIFY(fresh.ok());
+    }
+    QStringList schemas[2];
+    int i = 0;
+    for (const QString &path : { oldPath, freshPath }) {
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"look"_s);
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            schemas[i++] = schemaOf(db);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(u"look"_s);
+    }
+    QCOMPARE(schemas[0], schemas[1]);
+}
+
+void TestCache::contactsAndGroups()
+{
+    auto cache = open();
+    QVERIFY(cache);
+    QVERIFY(cache->storeContacts(
+        { ContactInfo { u"Bob B"_s, { u"bob"_s, PresenceStatus::Offline, 5 } },
+          ContactInfo { u"Carol"_s, { u"carol"_s, PresenceStatus::Online, 9 } } }));
+    QCOMPARE(cache->contacts().size(), 2);
+    QVERIFY(cache->updatePresence({ u"bob"_s, PresenceStatus::Online, 20 }));
+    QVERIFY(!cache->updatePresence({ u"stranger"_s, PresenceStatus::Online, 20 }));
+    QCOMPARE(cache->contacts().first().presence.status, PresenceStatus::Online);
+    QCOMPARE(cache->contacts().first().presence.lastActiveAt, 20);
+    QCOMPARE(cache->contacts().first().displayName, u"Bob B"_s);
+
+    const GroupInfo team { 7, u"Team"_s, u"alice"_s, { u"alice"_s, u"bob"_s }, 100 };
+    QVERIFY(cache->storeGroups({ team }));
+    QCOMPARE(cache->group(7), team);
+    GroupInfo renamed = team;
+    renamed.name = u"Crew"_s;
+    renamed.members.append(u"carol"_s);
+    QVERIFY(cache->storeGroup(renamed));
+    QCOMPARE(cache->groups(), QList<GroupInfo> { renamed });
+    QVERIFY(cache->removeGroup(7));
+    QVERIFY(!cache->group(7));
 }
 
 QTEST_GUILESS_MAIN(TestCache)
