@@ -129,11 +129,13 @@ void Presence::sweep()
     }
     if (changes.isEmpty())
         return;
-    persist(lastActive);
-    for (const auto &[userId, presence] : std::as_const(changes)) {
-        qCDebug(lcPresence, "%s is offline", qUtf8Printable(presence.username));
-        announce(userId, presence);
-    }
+    // Announced once last_active_at is stored, so a query right after the event reads the same.
+    persist(lastActive, [this, changes] {
+        for (const auto &[userId, presence] : changes) {
+            qCDebug(lcPresence, "%s is offline", qUtf8Printable(presence.username));
+            announce(userId, presence);
+        }
+    });
 }
 
 void Presence::announce(qint64 userId, const PresenceInfo &presence)
@@ -152,13 +154,16 @@ void Presence::announce(qint64 userId, const PresenceInfo &presence)
         m_router.deliver(watcher, 0, frame);
 }
 
-void Presence::persist(const QHash<qint64, qint64> &lastActive)
+void Presence::persist(const QHash<qint64, qint64> &lastActive, std::function<void()> then)
 {
     m_writer.submit<Done>(
         [lastActive](store::WriteTxn &txn) {
             return store::contacts::setLastActive(txn, lastActive);
         },
-        [](Result<Done>) {});
+        [then = std::move(then)](Result<Done>) {
+            if (then)
+                then();
+        });
 }
 
 void Presence::persistAll()

@@ -11,6 +11,8 @@
 #include <QObject>
 #include <QSet>
 
+#include <functional>
+
 QT_BEGIN_NAMESPACE
 class QTimer;
 QT_END_NAMESPACE
@@ -59,7 +61,8 @@ private:
 
     void sweep();
     void announce(qint64 userId, const PresenceInfo &presence);
-    void persist(const QHash<qint64, qint64> &lastActive);
+    // Stores last activity; `then` runs (on the writer thread) once it is committed.
+    void persist(const QHash<qint64, qint64> &lastActive, std::function<void()> then = {});
 
     int m_graceMs;
     Router &m_router;
