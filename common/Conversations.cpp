@@ -69,9 +69,7 @@ Result<ConversationSummary> ConversationSummary::fromJson(const QJsonObject &jso
 
 QJsonObject ConversationsPage::toJson() const
 {
-    QJsonArray array;
-    for (const ConversationSummary &conversation : conversations)
-        array.append(conversation.toJson());
+    const QJsonArray array = toJsonArray(conversations);
     QJsonObject json { { "type"_L1, kType }, { "conversations"_L1, array }, { "more"_L1, more } };
     insertRequestId(json, requestId);
     return json;

@@ -84,9 +84,7 @@ Result<MsgEvent> MsgEvent::fromJson(const QJsonObject &json)
 
 QJsonObject SyncPage::toJson() const
 {
-    QJsonArray array;
-    for (const InboxEntry &entry : entries)
-        array.append(entry.toJson());
+    const QJsonArray array = toJsonArray(entries);
     QJsonObject json { { "type"_L1, kType }, { "entries"_L1, array }, { "more"_L1, more } };
     insertRequestId(json, requestId);
     return json;
@@ -106,9 +104,7 @@ Result<SyncPage> SyncPage::fromJson(const QJsonObject &json)
 
 QJsonObject HistoryPage::toJson() const
 {
-    QJsonArray array;
-    for (const Message &message : messages)
-        array.append(message.toJson());
+    const QJsonArray array = toJsonArray(messages);
     QJsonObject json {
         { "type"_L1, kType }, { "conv"_L1, conv }, { "messages"_L1, array }, { "more"_L1, more }
     };

@@ -187,9 +187,7 @@ Result<GroupRemovedEvent> GroupRemovedEvent::fromJson(const QJsonObject &json)
 
 QJsonObject GroupsEvent::toJson() const
 {
-    QJsonArray array;
-    for (const GroupInfo &group : groups)
-        array.append(group.toJson());
+    const QJsonArray array = toJsonArray(groups);
     return withType(kType, { { "groups"_L1, array } }, requestId);
 }
 

@@ -134,9 +134,7 @@ Result<DeviceInfo> DeviceInfo::fromJson(const QJsonObject &json)
 
 QJsonObject MeResponse::toJson() const
 {
-    QJsonArray array;
-    for (const DeviceInfo &device : devices)
-        array.append(device.toJson());
+    const QJsonArray array = toJsonArray(devices);
     return { { "username"_L1, username },
              { "display_name"_L1, displayName },
              { "devices"_L1, array } };

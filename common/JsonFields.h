@@ -58,6 +58,16 @@ private:
     bool m_failed = false;
 };
 
+// Each item's toJson(), in order.
+template<typename T>
+QJsonArray toJsonArray(const QList<T> &items)
+{
+    QJsonArray array;
+    for (const T &item : items)
+        array.append(item.toJson());
+    return array;
+}
+
 template<typename T>
 T JsonFields::decoded(QLatin1StringView key, Need need)
 {

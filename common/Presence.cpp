@@ -93,9 +93,7 @@ Result<ContactInfo> ContactInfo::fromJson(const QJsonObject &json)
 
 QJsonObject ContactsEvent::toJson() const
 {
-    QJsonArray array;
-    for (const ContactInfo &contact : contacts)
-        array.append(contact.toJson());
+    const QJsonArray array = toJsonArray(contacts);
     QJsonObject json { { "type"_L1, kType }, { "contacts"_L1, array } };
     insertRequestId(json, requestId);
     return json;
@@ -155,9 +153,7 @@ Result<PresenceQueryRequest> PresenceQueryRequest::fromJson(const QJsonObject &j
 
 QJsonObject PresenceResultEvent::toJson() const
 {
-    QJsonArray array;
-    for (const PresenceInfo &user : users)
-        array.append(user.toJson());
+    const QJsonArray array = toJsonArray(users);
     QJsonObject json { { "type"_L1, kType }, { "users"_L1, array } };
     insertRequestId(json, requestId);
     return json;

@@ -9,6 +9,7 @@
 #include "common/Message.h"
 #include "common/Requests.h"
 #include "common/Result.h"
+#include "tests/common/RoundTrip.h"
 
 #include <QHash>
 #include <QJsonArray>
@@ -20,6 +21,7 @@
 
 using namespace Qt::StringLiterals;
 using namespace confab;
+using namespace confab::test;
 
 namespace QTest {
 template<>
@@ -46,27 +48,9 @@ QString repeated(char32_t ch, qsizetype count)
     return QString::fromUcs4(&ch, 1).repeated(count);
 }
 
-// The object of a JSON text; empty when the text is not a JSON object.
-QJsonObject parseObject(const QByteArray &text)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(text, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return {};
-    return document.object();
-}
-
 QByteArray compact(const QJsonObject &json)
 {
     return QJsonDocument(json).toJson(QJsonDocument::Compact);
-}
-
-template<typename T>
-QString describe(const Result<T> &result)
-{
-    if (result.ok())
-        return u"ok"_s;
-    return QString(wireName(result.error().code) + u": "_s + result.error().message);
 }
 
 Message bobMessage()
@@ -89,21 +73,6 @@ Message groupMessage()
                      .ts = 1764000000001,
                      .convSeq = 3,
                      .clientId = u"9a1b"_s };
-}
-
-// Decodes the literal as T and checks the three directions: the decoded value encodes back to
-// the literal's object, it equals `expected`, and `expected` encodes to the literal's object.
-template<typename T>
-void roundTrip(const char *literal, const T &expected, T &decodedOut)
-{
-    const QJsonObject json = parseObject(literal);
-    QVERIFY2(!json.isEmpty(), literal);
-    const Result<T> decoded = T::fromJson(json);
-    QVERIFY2(decoded.ok(), qPrintable(describe(decoded)));
-    QCOMPARE(decoded->toJson(), json);
-    QVERIFY2(decoded.value() == expected, literal);
-    QCOMPARE(expected.toJson(), json);
-    decodedOut = decoded.value();
 }
 
 // Decodes as one of the value types and encodes the result again, so data-driven tests can
