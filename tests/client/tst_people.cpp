@@ -1,7 +1,10 @@
 // Contacts, presence and groups through the client library, against a real confabd.
 #include "client/Account.h"
+#include "client/models/ContactListModel.h"
+#include "client/models/GroupMemberModel.h"
 #include "tests/support/Accounts.h"
 
+#include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,6 +38,8 @@ private Q_SLOTS:
     void cleanupTestCase();
     void contactsAndPresence();
     void groupsFollowTheServer();
+    void contactListModel();
+    void groupMemberModel();
 
 private:
     std::unique_ptr<Account> signIn(const QString &username);
@@ -145,6 +150,82 @@ void TestPeople::groupsFollowTheServer()
                               kTimeoutMs);
     // The history stays with the one who left.
     QVERIFY(!leo->cache()->messages(u"group:%1"_s.arg(id), std::nullopt, 10).isEmpty());
+}
+
+void TestPeople::contactListModel()
+{
+    auto mia = signIn(u"mia"_s);
+    QVERIFY(mia);
+    QVERIFY(makeDevice(m_http, m_server, u"ned"_s).ok());
+    ContactListModel model(*mia->contacts());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 0);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.add(u"ned"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, kTimeoutMs);
+    QCOMPARE(inserted.size(), 1);
+    const QModelIndex ned = model.index(0);
+    QCOMPARE(ned.data(ContactListModel::UsernameRole).toString(), u"ned"_s);
+    QCOMPARE(ned.data(ContactListModel::StatusRole).toString(), u"offline"_s);
+    QCOMPARE(ned.data(ContactListModel::OnlineRole).toBool(), false);
+
+    // Ned comes online: his row changes in place, only its presence roles.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    Account nedAccount(m_dir.filePath(u"ned"_s));
+    nedAccount.keyring().setKeychainEnabled(false);
+    nedAccount.signIn(m_server.httpUrl(QString()), u"ned"_s, kPassword, u"phone"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(model.index(0).data(ContactListModel::OnlineRole).toBool(),
+                             kTimeoutMs);
+    QVERIFY(!changed.isEmpty());
+    const auto roles = changed.last().at(2).value<QList<int>>();
+    QVERIFY(roles.contains(ContactListModel::StatusRole));
+    QVERIFY(!roles.contains(ContactListModel::UsernameRole));
+    QCOMPARE(model.rowCount(), 1);
+
+    QSignalSpy failed(&model, &ContactListModel::failed);
+    model.add(u"nobody_z"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, kTimeoutMs);
+    QVERIFY(!failed.first().at(0).toString().isEmpty());
+
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    model.remove(u"ned"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, kTimeoutMs);
+    QCOMPARE(removed.size(), 1);
+}
+
+void TestPeople::groupMemberModel()
+{
+    auto oli = signIn(u"oli"_s);
+    auto pia = signIn(u"pia"_s);
+    QVERIFY(oli && pia);
+    QVERIFY(makeDevice(m_http, m_server, u"quinn"_s).ok()); // never connects
+    const auto created = await<GroupInfo>([&](auto done) {
+        oli->groups()->create(u"Band"_s, { u"pia"_s, u"quinn"_s }, done);
+    });
+    QVERIFY(created && created->ok());
+
+    GroupMemberModel model(*oli->groups(), *oli->contacts());
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setGroup(QString::number(created->value().id));
+    QCOMPARE(model.rowCount(), 3);
+    QCOMPARE(model.name(), u"Band"_s);
+    QCOMPARE(model.owner(), u"oli"_s);
+    QCOMPARE(model.index(0).data(GroupMemberModel::IsOwnerRole).toBool(), true);
+    // Presence is fetched on demand: pia is online, quinn never was.
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(1).data(GroupMemberModel::StatusRole).toString(),
+                              u"online"_s, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(2).data(GroupMemberModel::StatusRole).toString(),
+                              u"offline"_s, kTimeoutMs);
+    QCOMPARE(model.index(2).data(GroupMemberModel::LastActiveAtRole).toLongLong(), 0);
+
+    // Pia leaves: her row goes, the others stay.
+    QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+    const auto left =
+        await<Done>([&](auto done) { pia->groups()->leave(created->value().id, done); });
+    QVERIFY(left && left->ok());
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, kTimeoutMs);
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(model.index(1).data(GroupMemberModel::UsernameRole).toString(), u"quinn"_s);
 }
 
 QTEST_GUILESS_MAIN(TestPeople)
