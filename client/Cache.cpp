@@ -174,7 +174,11 @@ void Cache::touchConversation(const CachedMessage &message)
         "last_local_id = CASE WHEN last_local_id IS NULL OR :seq >= COALESCE((SELECT conv_seq "
         "FROM messages WHERE local_id = conversations.last_local_id), 0) THEN :local "
         "ELSE last_local_id END, "
-        "unread = unread + CASE WHEN :others = 1 AND :seq > read_seq THEN 1 ELSE 0 END, "
+        // Only a message newer than the last one counts: older history loaded later was
+        // counted (or not) by the server's list already.
+        "unread = unread + CASE WHEN :others = 1 AND :seq > read_seq AND :seq > COALESCE(("
+        "SELECT conv_seq FROM messages WHERE local_id = conversations.last_local_id), 0) "
+        "THEN 1 ELSE 0 END, "
         "activity_ts = MAX(activity_ts, :ts)"_s);
     query.bindValue(u":conv"_s, message.conv);
     query.bindValue(u":local"_s, message.localId);

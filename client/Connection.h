@@ -10,7 +10,9 @@
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocket>
@@ -63,6 +65,7 @@ public:
 
     // Sends a request with a fresh id. `reply` gets the reply frame, or the server's error, or
     // Unavailable if the connection goes before the reply comes (or it is not Online now).
+    // A Connection destroyed with requests pending drops their callbacks without calling them.
     void request(QJsonObject frame, std::function<void(Result<QJsonObject>)> reply);
     // Sends a frame that has no reply (ack, read). False when not Online.
     bool send(const QJsonObject &frame);
@@ -78,15 +81,63 @@ Q_SIGNALS:
     void tokenRejected(int closeCode, const QString &reason);
 
 private:
-    // (implementation state: add what you need)
-    QWebSocket m_socket;
+    using Reply = std::function<void(Result<QJsonObject>)>;
+    // Counts a socket signal being handled (see m_socketCallbacks).
+    class SocketCallback;
+
+    void connectNow();
+    void onConnected();
+    void onText(const QString &text);
+    void onSocketError(QAbstractSocket::SocketError error);
+    // Runs onDisconnected() once the socket has said all it has to say, if `attempt` is still
+    // the current one.
+    void endAttemptLater(quint64 attempt);
+    void onDisconnected();
+    void onWelcome(const QJsonObject &frame);
+    // Ends the current attempt: Offline with `reason`, and a retry unless stopped.
+    void fail(const QString &reason);
+    // The server refused the token: Offline, and no retries until start().
+    void reject(int closeCode, const QString &reason);
+    void scheduleRetry();
+    void sendFrame(const QJsonObject &frame);
+    // Unhooks the current socket from this object and hands it over; null when there is none.
+    QWebSocket *takeSocket();
+    // Both take a socket from takeSocket(): discard() drops it at once, closeGracefully() lets
+    // it finish the close handshake first.
+    void discard(QWebSocket *socket);
+    void closeGracefully(QWebSocket *socket);
+    QHash<QString, Reply> takePending();
+    static void failPending(const QHash<QString, Reply> &pending);
+
+    // One socket per attempt (none while Offline), so nothing from an abandoned attempt can
+    // reach the next one. It has no parent: see ~Connection.
+    QWebSocket *m_socket = nullptr;
+    // Sockets on their way out (discarded, or closing after stop() or start()): they go by
+    // themselves; ~Connection deletes those still there.
+    QList<QPointer<QWebSocket>> m_closing;
+    // How many socket signals are being handled right now (a slot may delete this meanwhile).
+    int m_socketCallbacks = 0;
+    quint64 m_attemptSerial = 0;
+    QString m_socketError; // the socket's last error during this attempt
+    bool m_serverClosed = false; // the server sent a close frame during this attempt
+
     QUrl m_url;
     QString m_token;
     Backoff m_backoff;
+    bool m_started = false;
+    int m_failures = 0; // consecutive failed attempts, the backoff exponent
     State m_state = State::Offline;
     QDateTime m_nextRetryAt;
     QString m_lastError;
     WelcomeEvent m_welcome;
+
+    quint64 m_nextRequestId = 1;
+    QHash<QString, Reply> m_pending;
+
+    QTimer m_retryTimer;
+    QTimer m_connectTimer; // an attempt that is not welcomed in time is abandoned
+    QTimer m_pingTimer; // the heartbeat
+    QTimer m_silenceTimer; // restarted by every frame; fires when the server went quiet
 };
 
 } // namespace confab::client

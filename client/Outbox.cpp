@@ -98,24 +98,25 @@ void Outbox::transmit(const CachedMessage &message)
     QPointer<Outbox> self(this);
     const QString clientId = message.clientId;
     const QString conv = message.conv;
-    m_connection.request(
-        SendRequest { clientId, *to, message.body }.toJson(),
-        [self, clientId, conv](Result<QJsonObject> reply) {
-            if (!self)
-                return;
-            self->m_inFlight.remove(clientId);
-            auto sent = reply ? SentEvent::fromJson(*reply) : Result<SentEvent>(reply.error());
-            if (sent) {
-                self->m_sync.absorbSent(sent->seq, sent->message);
-            } else if (isPermanent(sent.error().code)) {
-                qCInfo(lcClientOutbox) << "message failed:" << sent.error().message;
-                self->m_cache.markFailed(clientId, sent.error().message);
-            } else {
-                // Still pending: it goes again after the next welcome.
-                return;
-            }
-            Q_EMIT self->messageChanged(conv, clientId);
-        });
+    m_connection.request(SendRequest { clientId, *to, message.body }.toJson(),
+                         [self, clientId, conv](Result<QJsonObject> reply) {
+                             if (!self)
+                                 return;
+                             self->m_inFlight.remove(clientId);
+                             auto sent = reply ? SentEvent::fromJson(*reply)
+                                               : Result<SentEvent>(reply.error());
+                             if (sent) {
+                                 self->m_sync.absorbSent(sent->seq, sent->message);
+                             } else if (isPermanent(sent.error().code)) {
+                                 qCInfo(lcClientOutbox)
+                                     << "message failed:" << sent.error().message;
+                                 self->m_cache.markFailed(clientId, sent.error().message);
+                             } else {
+                                 // Still pending: it goes again after the next welcome.
+                                 return;
+                             }
+                             Q_EMIT self->messageChanged(conv, clientId);
+                         });
 }
 
 } // namespace confab::client

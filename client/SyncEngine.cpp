@@ -69,33 +69,30 @@ void SyncEngine::syncFrom(qint64 after)
         Q_EMIT syncingChanged();
     }
     QPointer<SyncEngine> self(this);
-    m_connection.request(SyncRequest { after, kSyncPage }.toJson(),
-                         [self](Result<QJsonObject> reply) {
-                             if (!self)
-                                 return;
-                             auto page = reply ? SyncPage::fromJson(*reply)
-                                               : Result<SyncPage>(reply.error());
-                             if (!page) {
-                                 // Offline again: the next welcome syncs from the cursor.
-                                 qCInfo(lcClientSync) << "sync stopped:" << page.error().message;
-                                 self->m_syncing = false;
-                                 Q_EMIT self->syncingChanged();
-                                 return;
-                             }
-                             QList<QPair<qint64, Message>> entries;
-                             for (const InboxEntry &entry : page->entries)
-                                 entries.append({ entry.seq, entry.message });
-                             self->absorb(entries);
-                             const qint64 last = page->entries.isEmpty()
-                                 ? 0
-                                 : page->entries.constLast().seq;
-                             if (page->more && last > 0) {
-                                 self->syncFrom(last);
-                                 return;
-                             }
-                             self->m_syncing = false;
-                             Q_EMIT self->syncingChanged();
-                         });
+    m_connection.request(
+        SyncRequest { after, kSyncPage }.toJson(), [self](Result<QJsonObject> reply) {
+            if (!self)
+                return;
+            auto page = reply ? SyncPage::fromJson(*reply) : Result<SyncPage>(reply.error());
+            if (!page) {
+                // Offline again: the next welcome syncs from the cursor.
+                qCInfo(lcClientSync) << "sync stopped:" << page.error().message;
+                self->m_syncing = false;
+                Q_EMIT self->syncingChanged();
+                return;
+            }
+            QList<QPair<qint64, Message>> entries;
+            for (const InboxEntry &entry : page->entries)
+                entries.append({ entry.seq, entry.message });
+            self->absorb(entries);
+            const qint64 last = page->entries.isEmpty() ? 0 : page->entries.constLast().seq;
+            if (page->more && last > 0) {
+                self->syncFrom(last);
+                return;
+            }
+            self->m_syncing = false;
+            Q_EMIT self->syncingChanged();
+        });
 }
 
 void SyncEngine::absorb(const QList<QPair<qint64, Message>> &entries)
@@ -218,7 +215,8 @@ void SyncEngine::loadConversations(std::optional<qint64> beforeTs)
                              self->m_cache.storeConversations(page->conversations);
                              Q_EMIT self->conversationsChanged();
                              if (page->more && !page->conversations.isEmpty())
-                                 self->loadConversations(page->conversations.constLast().activityTs);
+                                 self->loadConversations(
+                                     page->conversations.constLast().activityTs);
                          });
 }
 

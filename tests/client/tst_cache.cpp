@@ -211,8 +211,18 @@ void TestCache::serverListSeedsNewDevice()
     QCOMPARE(list.last().last->id, 50);
     // A marker short of the newest where the cache has gaps: unread drops only by the cached
     // messages it passed (none here); the server's next list corrects it.
-    QVERIFY(cache->setReadSeq(u"user:bob"_s, 7));
+    QVERIFY(cache->setReadSeq(u"user:bob"_s, 5));
     QCOMPARE(cache->conversations().last().unread, 5);
+    // Older history arriving later does not count as unread again.
+    QList<Message> older;
+    for (int i = 1; i <= 8; ++i)
+        older.append(message(40 + i, u"user:bob"_s, u"bob"_s, i, u"o%1"_s.arg(i)));
+    QCOMPARE(cache->storeMessages(older).size(), 8);
+    QCOMPARE(cache->conversations().last().unread, 5);
+    QCOMPARE(cache->conversations().last().last->convSeq, 9);
+    // Now the cache holds the whole conversation: a marker recounts exactly.
+    QVERIFY(cache->setReadSeq(u"user:bob"_s, 7));
+    QCOMPARE(cache->conversations().last().unread, 2);
     // Read up to the newest: nothing is unread, whatever the cache holds.
     QVERIFY(cache->setReadSeq(u"user:bob"_s, 9));
     QCOMPARE(cache->conversations().last().unread, 0);
