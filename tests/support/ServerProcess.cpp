@@ -3,6 +3,9 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 namespace confab::test {
 
 using namespace Qt::StringLiterals;
@@ -35,6 +38,8 @@ bool ServerProcess::start()
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     QStringList arguments { u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, m_dataDir.path() };
     arguments += m_extraArguments;
+    // A test that crashes must not leave its server running (and holding the test's output open).
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process->start(executable(), arguments);
     if (!m_process->waitForStarted(kStartTimeoutMs)) {
         m_error = u"confabd did not start: "_s + m_process->errorString();
