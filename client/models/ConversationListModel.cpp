@@ -10,7 +10,7 @@ namespace confab::client {
 
 ConversationListModel::ConversationListModel(Cache &cache, SyncEngine &sync, Outbox &outbox,
                                              QString ownUsername, QObject *parent)
-    : QAbstractListModel(parent)
+    : KeyedListModel(parent)
     , m_cache(cache)
     , m_own(std::move(ownUsername))
 {
@@ -110,62 +110,8 @@ void ConversationListModel::reload()
 
 void ConversationListModel::rebuild()
 {
-    const QList<Row> next = rowsFor(m_source);
-    QSet<QString> wanted;
-    for (const Row &row : next)
-        wanted.insert(row.conv);
-
-    // Rows that are gone, bottom up, a run at a time.
-    for (qsizetype last = m_rows.size() - 1; last >= 0;) {
-        if (wanted.contains(m_rows.at(last).conv)) {
-            --last;
-            continue;
-        }
-        qsizetype first = last;
-        while (first > 0 && !wanted.contains(m_rows.at(first - 1).conv))
-            --first;
-        beginRemoveRows({}, int(first), int(last));
-        m_rows.remove(first, last - first + 1);
-        endRemoveRows();
-        last = first - 1;
-    }
-
-    QSet<QString> present;
-    for (const Row &row : std::as_const(m_rows))
-        present.insert(row.conv);
-
-    // Top down: each place holds its conversation already, or it moves up from below (new
-    // activity only ever moves a conversation up, so this is one move per active one), or the
-    // conversation is new.
-    for (qsizetype i = 0; i < next.size(); ++i) {
-        const Row &wantedRow = next.at(i);
-        if (i >= m_rows.size() || m_rows.at(i).conv != wantedRow.conv) {
-            if (present.contains(wantedRow.conv)) {
-                qsizetype from = i + 1;
-                while (m_rows.at(from).conv != wantedRow.conv)
-                    ++from;
-                beginMoveRows({}, int(from), int(from), {}, int(i));
-                m_rows.move(from, i);
-                endMoveRows();
-            } else {
-                qsizetype last = i;
-                while (last + 1 < next.size() && !present.contains(next.at(last + 1).conv))
-                    ++last;
-                beginInsertRows({}, int(i), int(last));
-                for (qsizetype k = i; k <= last; ++k)
-                    m_rows.insert(k, next.at(k));
-                endInsertRows();
-                i = last;
-                continue;
-            }
-        }
-        const QList<int> roles = changedRoles(m_rows.at(i), wantedRow);
-        if (!roles.isEmpty()) {
-            m_rows[i] = wantedRow;
-            const QModelIndex changed = index(int(i));
-            Q_EMIT dataChanged(changed, changed, roles);
-        }
-    }
+    applyRowChanges(
+        m_rows, rowsFor(m_source), [](const Row &row) { return row.conv; }, &changedRoles);
 }
 
 QList<ConversationListModel::Row>

@@ -6,7 +6,7 @@
 
 #include "client/Cache.h"
 
-#include <QAbstractListModel>
+#include "client/models/RowDiff.h"
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -16,7 +16,7 @@ namespace confab::client {
 class Outbox;
 class SyncEngine;
 
-class ConversationListModel : public QAbstractListModel
+class ConversationListModel : public KeyedListModel
 {
     Q_OBJECT
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)

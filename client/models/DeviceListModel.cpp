@@ -8,7 +8,7 @@
 namespace confab::client {
 
 DeviceListModel::DeviceListModel(ServerApi &api, QObject *parent)
-    : QAbstractListModel(parent)
+    : KeyedListModel(parent)
     , m_api(api)
 {
     connect(this, &QAbstractItemModel::rowsInserted, this, &DeviceListModel::countChanged);
@@ -106,58 +106,8 @@ void DeviceListModel::remove(const QString &deviceId)
 
 void DeviceListModel::apply(const QList<DeviceInfo> &next)
 {
-    QSet<qint64> wanted;
-    for (const DeviceInfo &device : next)
-        wanted.insert(device.deviceId);
-
-    for (qsizetype last = m_rows.size() - 1; last >= 0;) {
-        if (wanted.contains(m_rows.at(last).deviceId)) {
-            --last;
-            continue;
-        }
-        qsizetype first = last;
-        while (first > 0 && !wanted.contains(m_rows.at(first - 1).deviceId))
-            --first;
-        beginRemoveRows({}, int(first), int(last));
-        m_rows.remove(first, last - first + 1);
-        endRemoveRows();
-        last = first - 1;
-    }
-
-    QSet<qint64> present;
-    for (const DeviceInfo &device : std::as_const(m_rows))
-        present.insert(device.deviceId);
-
-    // In the server's order: rows already there move up into place, new ones are inserted.
-    for (qsizetype i = 0; i < next.size(); ++i) {
-        const DeviceInfo &wantedRow = next.at(i);
-        if (i >= m_rows.size() || m_rows.at(i).deviceId != wantedRow.deviceId) {
-            if (present.contains(wantedRow.deviceId)) {
-                qsizetype from = i + 1;
-                while (m_rows.at(from).deviceId != wantedRow.deviceId)
-                    ++from;
-                beginMoveRows({}, int(from), int(from), {}, int(i));
-                m_rows.move(from, i);
-                endMoveRows();
-            } else {
-                qsizetype last = i;
-                while (last + 1 < next.size() && !present.contains(next.at(last + 1).deviceId))
-                    ++last;
-                beginInsertRows({}, int(i), int(last));
-                for (qsizetype k = i; k <= last; ++k)
-                    m_rows.insert(k, next.at(k));
-                endInsertRows();
-                i = last;
-                continue;
-            }
-        }
-        const QList<int> roles = changedRoles(m_rows.at(i), wantedRow);
-        if (!roles.isEmpty()) {
-            m_rows[i] = wantedRow;
-            const QModelIndex changed = index(int(i));
-            Q_EMIT dataChanged(changed, changed, roles);
-        }
-    }
+    applyRowChanges(
+        m_rows, next, [](const DeviceInfo &device) { return device.deviceId; }, &changedRoles);
 }
 
 void DeviceListModel::callStarted()

@@ -4,7 +4,7 @@
 
 #include "common/HttpTypes.h"
 
-#include <QAbstractListModel>
+#include "client/models/RowDiff.h"
 #include <QList>
 #include <QString>
 
@@ -12,7 +12,7 @@ namespace confab::client {
 
 class ServerApi;
 
-class DeviceListModel : public QAbstractListModel
+class DeviceListModel : public KeyedListModel
 {
     Q_OBJECT
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)

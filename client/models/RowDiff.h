@@ -1,10 +1,11 @@
-// Applies a new list of rows to a list model as the smallest set of changes a view can follow
-// without losing its place: removals, insertions, moves, and dataChanged with only the roles
-// that changed. Rows are matched by a key.
+// A list model whose rows are matched by a key: a new list of rows is applied as the smallest set
+// of changes a view can follow without losing its place: removals and insertions a run at a time,
+// moves, and dataChanged with only the roles that changed.
 #pragma once
 
 #include <QAbstractListModel>
 #include <QList>
+#include <QSet>
 
 namespace confab::client {
 
@@ -14,52 +15,70 @@ public:
     using QAbstractListModel::QAbstractListModel;
 
 protected:
+    // `keyOf(row)` identifies a row; `changedRoles(before, after)` lists the roles that differ.
     template<typename T, typename KeyOf, typename ChangedRoles>
-    void applyRowChanges(QList<T> &rows, const QList<T> &after, KeyOf keyOf,
+    void applyRowChanges(QList<T> &rows, const QList<T> &next, KeyOf keyOf,
                          ChangedRoles changedRoles);
 };
 
 template<typename T, typename KeyOf, typename ChangedRoles>
-void KeyedListModel::applyRowChanges(QList<T> &rows, const QList<T> &after, KeyOf keyOf,
+void KeyedListModel::applyRowChanges(QList<T> &rows, const QList<T> &next, KeyOf keyOf,
                                      ChangedRoles changedRoles)
 {
-    // Make the current rows and the new ones the same set, keeping the current order.
-    for (qsizetype i = rows.size() - 1; i >= 0; --i) {
-        const auto key = keyOf(rows[i]);
-        const bool kept = std::any_of(after.cbegin(), after.cend(),
-                                      [&](const T &row) { return keyOf(row) == key; });
-        if (!kept) {
-            beginRemoveRows({}, int(i), int(i));
-            rows.removeAt(i);
-            endRemoveRows();
-        }
-    }
-    // Then walk the new order: move rows into place, insert new ones, update changed roles.
-    for (qsizetype target = 0; target < after.size(); ++target) {
-        const T &wanted = after[target];
-        const auto key = keyOf(wanted);
-        qsizetype found = -1;
-        for (qsizetype i = target; i < rows.size(); ++i) {
-            if (keyOf(rows[i]) == key) {
-                found = i;
-                break;
-            }
-        }
-        if (found < 0) {
-            beginInsertRows({}, int(target), int(target));
-            rows.insert(target, wanted);
-            endInsertRows();
+    using Key = decltype(keyOf(next.first()));
+    QSet<Key> wanted;
+    for (const T &row : next)
+        wanted.insert(keyOf(row));
+
+    // Rows that are gone, bottom up, a run at a time.
+    for (qsizetype last = rows.size() - 1; last >= 0;) {
+        if (wanted.contains(keyOf(rows.at(last)))) {
+            --last;
             continue;
         }
-        if (found != target) {
-            beginMoveRows({}, int(found), int(found), {}, int(target));
-            rows.move(found, target);
-            endMoveRows();
+        qsizetype first = last;
+        while (first > 0 && !wanted.contains(keyOf(rows.at(first - 1))))
+            --first;
+        beginRemoveRows({}, int(first), int(last));
+        rows.remove(first, last - first + 1);
+        endRemoveRows();
+        last = first - 1;
+    }
+
+    QSet<Key> present;
+    for (const T &row : std::as_const(rows))
+        present.insert(keyOf(row));
+
+    // Top down: each place holds its row already, or the row moves up from below (new activity
+    // only ever moves a row up, so this is one move per changed one), or a run of new rows is
+    // inserted.
+    for (qsizetype i = 0; i < next.size(); ++i) {
+        const T &wantedRow = next.at(i);
+        const Key key = keyOf(wantedRow);
+        if (i >= rows.size() || keyOf(rows.at(i)) != key) {
+            if (present.contains(key)) {
+                qsizetype from = i + 1;
+                while (keyOf(rows.at(from)) != key)
+                    ++from;
+                beginMoveRows({}, int(from), int(from), {}, int(i));
+                rows.move(from, i);
+                endMoveRows();
+            } else {
+                qsizetype last = i;
+                while (last + 1 < next.size() && !present.contains(keyOf(next.at(last + 1))))
+                    ++last;
+                beginInsertRows({}, int(i), int(last));
+                for (qsizetype k = i; k <= last; ++k)
+                    rows.insert(k, next.at(k));
+                endInsertRows();
+                i = last;
+                continue;
+            }
         }
-        const QList<int> roles = changedRoles(rows[target], wanted);
-        rows[target] = wanted;
+        const QList<int> roles = changedRoles(rows.at(i), wantedRow);
         if (!roles.isEmpty()) {
-            const QModelIndex changed = index(int(target));
+            rows[i] = wantedRow;
+            const QModelIndex changed = index(int(i));
             Q_EMIT dataChanged(changed, changed, roles);
         }
     }
