@@ -1,5 +1,6 @@
 #include "client/models/ConversationListModel.h"
 
+#include "client/Contacts.h"
 #include "client/Outbox.h"
 #include "client/SyncEngine.h"
 #include "common/ConvRef.h"
@@ -15,6 +16,7 @@ ConversationListModel::ConversationListModel(Cache &cache, SyncEngine &sync, Out
     , m_own(std::move(ownUsername))
 {
     m_source = m_cache.conversations();
+    readPresence();
     m_rows = rowsFor(m_source);
 
     connect(&sync, &SyncEngine::conversationsChanged, this, &ConversationListModel::scheduleReload);
@@ -57,6 +59,8 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
         return row.readSeq;
     case PeerRole:
         return row.peer;
+    case PeerStatusRole:
+        return row.peerStatus;
     default:
         return {};
     }
@@ -65,10 +69,17 @@ QVariant ConversationListModel::data(const QModelIndex &index, int role) const
 QHash<int, QByteArray> ConversationListModel::roleNames() const
 {
     return {
-        { ConvRole, "conv" },         { TitleRole, "title" },       { IsGroupRole, "isGroup" },
-        { LastBodyRole, "lastBody" }, { LastFromRole, "lastFrom" }, { LastIsOwnRole, "lastIsOwn" },
-        { LastTsRole, "lastTs" },     { UnreadRole, "unread" },     { ReadSeqRole, "readSeq" },
+        { ConvRole, "conv" },
+        { TitleRole, "title" },
+        { IsGroupRole, "isGroup" },
+        { LastBodyRole, "lastBody" },
+        { LastFromRole, "lastFrom" },
+        { LastIsOwnRole, "lastIsOwn" },
+        { LastTsRole, "lastTs" },
+        { UnreadRole, "unread" },
+        { ReadSeqRole, "readSeq" },
         { PeerRole, "peer" },
+        { PeerStatusRole, "peerStatus" },
     };
 }
 
@@ -101,10 +112,25 @@ void ConversationListModel::scheduleReload()
     QMetaObject::invokeMethod(this, &ConversationListModel::reload, Qt::QueuedConnection);
 }
 
+void ConversationListModel::setContacts(Contacts *contacts)
+{
+    if (contacts)
+        connect(contacts, &Contacts::contactsChanged, this, &ConversationListModel::scheduleReload);
+    scheduleReload();
+}
+
+void ConversationListModel::readPresence()
+{
+    m_presence.clear();
+    for (const ContactInfo &contact : m_cache.contacts())
+        m_presence.insert(contact.presence.username, contact.presence.status);
+}
+
 void ConversationListModel::reload()
 {
     m_reloadQueued = false;
     m_source = m_cache.conversations();
+    readPresence();
     rebuild();
 }
 
@@ -135,8 +161,10 @@ ConversationListModel::rowFor(const CachedConversation &conversation) const
     row.conv = conversation.conv;
     const auto ref = ConvRef::parse(conversation.conv);
     row.isGroup = ref && ref->isGroup();
-    if (ref && ref->isUser())
+    if (ref && ref->isUser()) {
         row.peer = ref->username;
+        row.peerStatus = presenceStatusName(m_presence.value(row.peer, PresenceStatus::Unknown));
+    }
     row.title = m_titles.value(conversation.conv);
     if (row.title.isEmpty()) {
         row.title = !ref     ? conversation.conv
@@ -172,6 +200,7 @@ QList<int> ConversationListModel::changedRoles(const Row &before, const Row &aft
     check(before.unread != after.unread, UnreadRole);
     check(before.readSeq != after.readSeq, ReadSeqRole);
     check(before.peer != after.peer, PeerRole);
+    check(before.peerStatus != after.peerStatus, PeerStatusRole);
     return roles;
 }
 

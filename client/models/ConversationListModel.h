@@ -5,6 +5,7 @@
 #pragma once
 
 #include "client/Cache.h"
+#include "common/Presence.h"
 
 #include "client/models/RowDiff.h"
 #include <QHash>
@@ -13,6 +14,7 @@
 
 namespace confab::client {
 
+class Contacts;
 class Outbox;
 class SyncEngine;
 
@@ -34,6 +36,8 @@ public:
         UnreadRole,
         ReadSeqRole,
         PeerRole, // the other party of a direct conversation; empty for a group
+        PeerStatusRole, // the peer's presence when it is a contact: "online", "offline";
+                        // else "unknown"
     };
     Q_ENUM(Role)
 
@@ -50,6 +54,9 @@ public:
     // A better title than the default ("bob" for user:bob, "Group 7" for group:7): a display
     // name or a group's name, as the app learns them. Empty restores the default.
     Q_INVOKABLE void setTitle(const QString &conv, const QString &title);
+
+    // Where the peers' presence comes from (contacts' presence is pushed; others stay unknown).
+    void setContacts(Contacts *contacts);
 
 Q_SIGNALS:
     void countChanged();
@@ -68,11 +75,13 @@ private:
         qint64 unread = 0;
         qint64 readSeq = 0;
         QString peer;
+        QString peerStatus;
     };
 
     // Reads the cache once the current burst of change signals is over.
     void scheduleReload();
     void reload();
+    void readPresence();
     // Applies the source list, filter and titles to the rows, as the smallest set of changes.
     void rebuild();
     QList<Row> rowsFor(const QList<CachedConversation> &source) const;
@@ -84,6 +93,7 @@ private:
     QList<CachedConversation> m_source; // the cache's list, unfiltered
     QList<Row> m_rows;
     QHash<QString, QString> m_titles;
+    QHash<QString, PresenceStatus> m_presence; // contacts' presence, by username
     QString m_filter;
     bool m_reloadQueued = false;
 };

@@ -1,6 +1,7 @@
 // Contacts, presence and groups through the client library, against a real confabd.
 #include "client/Account.h"
 #include "client/models/ContactListModel.h"
+#include "client/models/ConversationListModel.h"
 #include "client/models/GroupMemberModel.h"
 #include "tests/support/Accounts.h"
 
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void groupsFollowTheServer();
     void contactListModel();
     void groupMemberModel();
+    void conversationShowsPeerPresence();
 
 private:
     std::unique_ptr<Account> signIn(const QString &username);
@@ -226,6 +228,34 @@ void TestPeople::groupMemberModel()
     QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 2, kTimeoutMs);
     QCOMPARE(removed.size(), 1);
     QCOMPARE(model.index(1).data(GroupMemberModel::UsernameRole).toString(), u"quinn"_s);
+}
+
+void TestPeople::conversationShowsPeerPresence()
+{
+    auto rita = signIn(u"rita"_s);
+    QVERIFY(rita);
+    QVERIFY(makeDevice(m_http, m_server, u"sam"_s).ok());
+    const auto added = await<Done>([&](auto done) { rita->contacts()->add(u"sam"_s, done); });
+    QVERIFY(added && added->ok());
+    QVERIFY(rita->outbox()->send(u"user:sam"_s, u"there?"_s));
+
+    ConversationListModel model(*rita->cache(), *rita->sync(), *rita->outbox(), u"rita"_s);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setContacts(rita->contacts());
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 1, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(0).data(ConversationListModel::PeerStatusRole).toString(),
+                              u"offline"_s, kTimeoutMs);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    Account sam(m_dir.filePath(u"sam"_s));
+    sam.keyring().setKeychainEnabled(false);
+    sam.signIn(m_server.httpUrl(QString()), u"sam"_s, kPassword, u"phone"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(0).data(ConversationListModel::PeerStatusRole).toString(),
+                              u"online"_s, kTimeoutMs);
+    bool presenceRole = false;
+    for (const auto &signal : std::as_const(changed))
+        presenceRole |=
+            signal.at(2).value<QList<int>>().contains(ConversationListModel::PeerStatusRole);
+    QVERIFY(presenceRole);
 }
 
 QTEST_GUILESS_MAIN(TestPeople)
