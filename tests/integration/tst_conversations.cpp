@@ -5,6 +5,7 @@
 // bad_request for bad reads and pages, and the whole list in one request for a user with thousands
 // of messages, also on a device that logs in afterwards.
 #include "tests/support/Accounts.h"
+#include "tests/support/Json.h"
 #include "tests/support/WsClient.h"
 
 #include <QDateTime>
@@ -24,33 +25,6 @@ const QStringList kServerArguments { u"--log-level"_s, u"warning"_s };
 
 constexpr int kBulkMessages = 3000;
 constexpr int kBulkTimeoutMs = 180'000;
-
-QString dump(const QJsonObject &json)
-{
-    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
-}
-
-QString dump(const QJsonArray &json)
-{
-    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
-}
-
-// A 64-bit number as the protocol sends it: a string of decimal digits without leading zeros.
-bool isDecimal(const QJsonValue &value)
-{
-    if (!value.isString())
-        return false;
-    const QString text = value.toString();
-    if (text.isEmpty() || (text.size() > 1 && text.front() == u'0'))
-        return false;
-    for (const QChar c : text) {
-        if (c < u'0' || c > u'9')
-            return false;
-    }
-    bool ok = false;
-    text.toULongLong(&ok);
-    return ok;
-}
 
 // What is wrong with one entry of a conversation list, or nothing.
 QString entryProblem(const QJsonObject &entry)

@@ -3,6 +3,7 @@
 // concurrent senders, and everything intact across a restart. Every frame is checked for the
 // wire format (64-bit ids and sequence numbers as decimal strings, integer timestamps).
 #include "tests/support/Accounts.h"
+#include "tests/support/Json.h"
 #include "tests/support/WsClient.h"
 
 #include <QDateTime>
@@ -19,28 +20,6 @@ using namespace confab::test;
 namespace {
 
 const QStringList kServerArguments { u"--log-level"_s, u"warning"_s };
-
-QString dump(const QJsonObject &json)
-{
-    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
-}
-
-// A 64-bit number as the protocol sends it: a string of decimal digits without leading zeros.
-bool isDecimal(const QJsonValue &value)
-{
-    if (!value.isString())
-        return false;
-    const QString text = value.toString();
-    if (text.isEmpty() || (text.size() > 1 && text.front() == u'0'))
-        return false;
-    for (const QChar c : text) {
-        if (c < u'0' || c > u'9')
-            return false;
-    }
-    bool ok = false;
-    text.toULongLong(&ok);
-    return ok;
-}
 
 quint64 decimal(const QJsonValue &value)
 {
