@@ -53,6 +53,9 @@ void SyncEngine::onWelcome()
         syncFrom(welcome.latestSeq);
         return;
     }
+    // Unread counts and groups without messages may have changed while offline; and a new
+    // device whose first list load was cut off gets its list here.
+    loadConversations(std::nullopt);
     if (cursor > welcome.latestSeq) {
         // The server knows less than this cache (restored from a backup): start over from it.
         qCWarning(lcClientSync, "cursor %lld is ahead of the server's %lld; resetting", cursor,
@@ -64,10 +67,7 @@ void SyncEngine::onWelcome()
 
 void SyncEngine::syncFrom(qint64 after)
 {
-    if (!m_syncing) {
-        m_syncing = true;
-        Q_EMIT syncingChanged();
-    }
+    begin(m_inboxSyncs);
     QPointer<SyncEngine> self(this);
     m_connection.request(
         SyncRequest { after, kSyncPage }.toJson(), [self](Result<QJsonObject> reply) {
@@ -77,8 +77,7 @@ void SyncEngine::syncFrom(qint64 after)
             if (!page) {
                 // Offline again: the next welcome syncs from the cursor.
                 qCInfo(lcClientSync) << "sync stopped:" << page.error().message;
-                self->m_syncing = false;
-                Q_EMIT self->syncingChanged();
+                self->end(self->m_inboxSyncs);
                 return;
             }
             QList<QPair<qint64, Message>> entries;
@@ -86,12 +85,9 @@ void SyncEngine::syncFrom(qint64 after)
                 entries.append({ entry.seq, entry.message });
             self->absorb(entries);
             const qint64 last = page->entries.isEmpty() ? 0 : page->entries.constLast().seq;
-            if (page->more && last > 0) {
-                self->syncFrom(last);
-                return;
-            }
-            self->m_syncing = false;
-            Q_EMIT self->syncingChanged();
+            if (page->more && last > 0)
+                self->syncFrom(last); // the next page, before this chain ends
+            self->end(self->m_inboxSyncs);
         });
 }
 
@@ -125,7 +121,7 @@ void SyncEngine::absorb(const QList<QPair<qint64, Message>> &entries)
     if (!convs.isEmpty())
         Q_EMIT conversationsChanged();
 
-    if (!m_aboveCursor.isEmpty() && !m_syncing) {
+    if (!m_aboveCursor.isEmpty() && m_inboxSyncs == 0) {
         qCInfo(lcClientSync, "gap after seq %lld: syncing", cursor);
         syncFrom(cursor);
     }
@@ -199,8 +195,21 @@ void SyncEngine::refreshConversations()
     loadConversations(std::nullopt);
 }
 
+void SyncEngine::begin(int &running)
+{
+    if (++running == 1 && m_inboxSyncs + m_listLoads == 1)
+        Q_EMIT syncingChanged();
+}
+
+void SyncEngine::end(int &running)
+{
+    if (--running == 0 && m_inboxSyncs + m_listLoads == 0)
+        Q_EMIT syncingChanged();
+}
+
 void SyncEngine::loadConversations(std::optional<qint64> beforeTs)
 {
+    begin(m_listLoads);
     QPointer<SyncEngine> self(this);
     m_connection.request(ConversationsRequest { kConversationsPage, beforeTs }.toJson(),
                          [self](Result<QJsonObject> reply) {
@@ -210,6 +219,7 @@ void SyncEngine::loadConversations(std::optional<qint64> beforeTs)
                                                : Result<ConversationsPage>(reply.error());
                              if (!page) {
                                  qCInfo(lcClientSync) << "conversations:" << page.error().message;
+                                 self->end(self->m_listLoads);
                                  return;
                              }
                              self->m_cache.storeConversations(page->conversations);
@@ -217,6 +227,7 @@ void SyncEngine::loadConversations(std::optional<qint64> beforeTs)
                              if (page->more && !page->conversations.isEmpty())
                                  self->loadConversations(
                                      page->conversations.constLast().activityTs);
+                             self->end(self->m_listLoads);
                          });
 }
 

@@ -1,6 +1,6 @@
 // Keeps the cache in step with the server's inbox. After each welcome it pages `sync` from the
-// cached cursor until nothing is left (a new device with an empty cache instead asks for the
-// conversation list and starts its cursor at the welcome's latest_seq), applies live messages,
+// cached cursor until nothing is left and refreshes the conversation list (a new device with an
+// empty cache starts its cursor at the welcome's latest_seq and pages through the whole list), applies live messages,
 // notices a gap in seq and fills it, and acks only what is stored. Read markers go out when a
 // conversation is read, and markers from other devices come in, so unread counts agree.
 #pragma once
@@ -24,7 +24,8 @@ class SyncEngine : public QObject
 public:
     SyncEngine(Connection &connection, Cache &cache, QObject *parent = nullptr);
 
-    bool syncing() const { return m_syncing; }
+    // True while the inbox or the conversation list is being fetched after a welcome.
+    bool syncing() const { return m_inboxSyncs + m_listLoads > 0; }
 
     // Older messages of a conversation, from the server, below `beforeConvSeq` (none: the
     // newest). historyLoaded follows (also on failure, with ok false).
@@ -53,10 +54,13 @@ private:
     void absorb(const QList<QPair<qint64, Message>> &entries);
     void scheduleAck();
     void loadConversations(std::optional<qint64> beforeTs);
+    void begin(int &running); // counts a running fetch; syncingChanged on the first
+    void end(int &running);
 
     Connection &m_connection;
     Cache &m_cache;
-    bool m_syncing = false;
+    int m_inboxSyncs = 0; // sync paging chains running
+    int m_listLoads = 0; // conversation list paging chains running
     QSet<qint64> m_aboveCursor; // seqs stored beyond a gap, waiting for the gap to fill
     QTimer m_ackTimer;
     qint64 m_acked = 0;
