@@ -97,6 +97,12 @@ Status HeadReader::read(QByteArrayView data)
         pos = lf + 1;
         if (line.endsWith('\r'))
             line.chop(1);
+        // The same check as for an incomplete line above, so that the answer does not depend on
+        // whether the line arrived in one piece.
+        for (const char c : line) {
+            if (isCtl(c) && c != '\t')
+                return fail(Status::BadRequest, u"control character in request head"_s);
+        }
 
         if (!haveRequestLine) {
             // RFC 9112 §2.2: tolerate empty lines before the request line (some clients send

@@ -52,6 +52,8 @@ private Q_SLOTS:
     void percentDecoding();
     void incrementalFeeding();
     void incrementalHead();
+    void chunkingDoesNotChangeTheAnswer_data();
+    void chunkingDoesNotChangeTheAnswer();
     void pipelined();
     void noStateLeaksBetweenCalls();
     void bodyTooLargeBeforeBody();
@@ -330,6 +332,39 @@ void TestHttpParser::incrementalHead()
     QCOMPARE(parser.parseHead(head), Status::HeadComplete);
     QCOMPARE(parser.request().header("Upgrade"), "websocket"_ba);
     QCOMPARE(parser.consumedBytes(), head.size());
+}
+
+// Found by fuzz/http_fuzzer: a control character in a request line of another HTTP version was
+// 400 when the line arrived in pieces but 505 when it arrived whole.
+void TestHttpParser::chunkingDoesNotChangeTheAnswer_data()
+{
+    QTest::addColumn<QByteArray>("data");
+    QTest::addColumn<Status>("expected");
+    QTest::newRow("NUL in target, HTTP/2.0")
+        << "GET /api/v1/users\0\0/b HTTP/2.0\r\nConnection: keep-alive\r\n\r\n"_ba
+        << Status::BadRequest;
+    QTest::newRow("ESC in target, HTTP/1.1")
+        << "GET /a\x1b/b HTTP/1.1\r\n\r\n"_ba << Status::BadRequest;
+    QTest::newRow("CR inside the request line")
+        << "GET /a\rb HTTP/1.1\r\n\r\n"_ba << Status::BadRequest;
+    QTest::newRow("control character in a header name")
+        << "GET / HTTP/1.1\r\nX\x01: y\r\n\r\n"_ba << Status::BadRequest;
+    QTest::newRow("HTTP/2.0 without control characters")
+        << "GET / HTTP/2.0\r\n\r\n"_ba << Status::VersionNotSupported;
+}
+
+void TestHttpParser::chunkingDoesNotChangeTheAnswer()
+{
+    QFETCH(QByteArray, data);
+    QFETCH(Status, expected);
+    HttpParser whole;
+    QCOMPARE(whole.parse(data), expected);
+    // Byte by byte, as a slow client sends it: the first answer that is not NeedMore.
+    HttpParser pieces;
+    Status status = Status::NeedMore;
+    for (qsizetype n = 1; n <= data.size() && status == Status::NeedMore; ++n)
+        status = pieces.parse(QByteArrayView(data).first(n));
+    QCOMPARE(status, expected);
 }
 
 void TestHttpParser::pipelined()
