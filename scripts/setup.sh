@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs Confab's build and test dependencies on Debian 12 (run as root), then configures and
-# builds the given CMake preset (default: dev).
+# builds the given CMake preset (default: dev). With --packages-only it stops after installing.
 #
-#   scripts/setup.sh [preset]
+#   scripts/setup.sh [preset | --packages-only]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -20,6 +20,8 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+[[ "$preset" == --packages-only ]] && exit 0
 
 cd "$top"
 cmake --preset "$preset" >/dev/null
