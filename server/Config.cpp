@@ -51,17 +51,61 @@ bool parseListen(const QString &text, ServerConfig &config)
     return true;
 }
 
+// `confabd backup --to FILE [--data DIR]`.
+ServerConfig::Parsed parseBackup(QStringList arguments)
+{
+    ServerConfig::Parsed result;
+    arguments.removeAt(1); // "backup"
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"confabd backup: copy the database to a new file, also while the server runs.\n"
+        "Restore: stop confabd, put the copy in place of DIR/confab.sqlite3, remove its -wal and "
+        "-shm files, start confabd (docs/operations.md)."_s);
+    const QCommandLineOption help({ u"h"_s, u"help"_s }, u"Show this help and exit."_s);
+    parser.addOption(help);
+    parser.addOptions({
+        { u"to"_s, u"The backup file to create; it must not exist."_s, u"file"_s },
+        { u"data"_s, u"Directory of the SQLite database [CONFAB_DATA]. Default ./data."_s,
+          u"dir"_s },
+    });
+    auto usage = [&](const QString &message) {
+        result.exit = true;
+        result.exitCode = 2;
+        result.output = message + u"\nTry confabd backup --help."_s;
+        return result;
+    };
+    if (!parser.parse(arguments))
+        return usage(parser.errorText());
+    if (parser.isSet(help)) {
+        result.exit = true;
+        result.output = parser.helpText();
+        return result;
+    }
+    if (!parser.positionalArguments().isEmpty())
+        return usage(u"unexpected argument: %1"_s.arg(parser.positionalArguments().constFirst()));
+    if (parser.value(u"to"_s).isEmpty())
+        return usage(u"backup: --to FILE is required"_s);
+    if (const QString data = setting(parser, u"data"_s, "CONFAB_DATA"); !data.isEmpty())
+        result.config.dataDir = data;
+    result.backup = BackupCommand { parser.value(u"to"_s) };
+    return result;
+}
+
 } // namespace
 
 ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
 {
+    if (arguments.size() > 1 && arguments.at(1) == "backup"_L1)
+        return parseBackup(arguments);
+
     Parsed result;
     ServerConfig &config = result.config;
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Confab chat server: the HTTP API and the WebSocket endpoint /ws on one port.\n"
-        "Every option can also be set with the environment variable in brackets."_s);
+        "Every option can also be set with the environment variable in brackets.\n"
+        "Backups: confabd backup --to FILE [--data DIR] (see confabd backup --help)."_s);
     const QCommandLineOption help({ u"h"_s, u"help"_s }, u"Show this help and exit."_s);
     const QCommandLineOption version({ u"v"_s, u"version"_s }, u"Show the version and exit."_s);
     parser.addOption(help);

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace confab {
 
 struct ServerConfig
@@ -31,9 +33,16 @@ struct ServerConfig
     static Parsed parse(const QStringList &arguments);
 };
 
+// `confabd backup --to FILE [--data DIR]`: copy the database instead of serving.
+struct BackupCommand
+{
+    QString target;
+};
+
 struct ServerConfig::Parsed
 {
     ServerConfig config;
+    std::optional<BackupCommand> backup; // set for the backup subcommand
     bool exit = false; // --help, --version or an error: print `output` and stop
     int exitCode = 0;
     QString output;

@@ -1,6 +1,7 @@
 // confabd: the Confab chat server. Everything but start-up and signals lives in libconfab-server.
 #include "server/Config.h"
 #include "server/Server.h"
+#include "server/store/Backup.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>
@@ -32,6 +33,16 @@ int main(int argc, char *argv[])
         return parsed.exitCode;
     }
     confab::applyLogLevel(parsed.config.logLevel);
+    if (parsed.backup) {
+        const QString target = parsed.backup->target;
+        if (auto done = confab::store::backupDatabase(parsed.config.databasePath(), target);
+            !done) {
+            std::fprintf(stderr, "confabd backup: %s\n", qPrintable(done.error().message));
+            return 1;
+        }
+        std::printf("confabd backup: wrote %s\n", qPrintable(target));
+        return 0;
+    }
 
     // SIGTERM and SIGINT only write to a pipe; the event loop does the shutdown.
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, signalPipe) != 0) {
