@@ -363,6 +363,8 @@ void TestAuthz::wrongCaller_data()
     row(outsider, "presence.query",
         uR"({"type":"presence.query","usernames":["az_owner","az_member","az_peer","az_nobody"]})"_s,
         u"presence.result"_s, presence);
+    row(outsider, "contacts.add of an unknown user",
+        uR"({"type":"contacts.add","username":"az_nobody"})"_s, u"not_found"_s, presence);
     row(outsider, "ping", uR"({"type":"ping"})"_s, u"pong"_s, bodies);
 
     // Removed from the group: what was posted before stays visible, nothing after it.

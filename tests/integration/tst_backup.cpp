@@ -176,6 +176,23 @@ void TestBackup::failuresAreReported()
     run = backup(data);
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.output.contains(u"--to"_s), qPrintable(run.output));
+    run = backup({ u"--help"_s });
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(run.output.contains(u"--to <file>"_s), qPrintable(run.output));
+
+    // The data directory may come from the environment, as for the server.
+    {
+        QProcess process;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"CONFAB_DATA"_s, server.dataDir());
+        process.setProcessEnvironment(environment);
+        const QString fromEnvironment = m_backups.filePath(u"from-env.sqlite3"_s);
+        process.start(ServerProcess::executable(), { u"backup"_s, u"--to"_s, fromEnvironment });
+        const Run done = finish(process);
+        QVERIFY2(done.exitCode == 0, qPrintable(done.output));
+        QVERIFY(QFile::exists(fromEnvironment));
+    }
 
     // The server was not disturbed.
     HttpClient http;
