@@ -1,6 +1,7 @@
 #include "server/ws/Session.h"
 
 #include "common/Events.h"
+#include "common/JsonNesting.h"
 #include "common/Limits.h"
 #include "common/Requests.h"
 #include "server/Config.h"
@@ -29,6 +30,7 @@ namespace {
 constexpr int kCloseUnauthorized = 4001;
 constexpr int kCloseAuthTimeout = 4002;
 constexpr int kCloseHeartbeatTimeout = 4000;
+constexpr int kCloseRateLimit = 4008;
 // Requests a client may send behind its auth before the welcome is out.
 constexpr qsizetype kMaxWaitingRequests = 64;
 // How long a close handshake may take before the connection is cut.
@@ -62,6 +64,9 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker
         connect(m_tcp, &QTcpSocket::readyRead, this, &Session::touch);
     m_lastActivityMs = nowMs();
     m_authDeadlineMs = m_lastActivityMs + m_context.config.authTimeoutMs;
+    m_sendRate = m_context.config.effective(m_context.config.sendsPerDevice);
+    m_sends = limits::TokenBucket(m_sendRate, m_lastActivityMs);
+    m_refusedSends = limits::TokenBucket(m_sendRate, m_lastActivityMs);
     ++m_context.metrics.sessionsOpen;
 }
 
@@ -189,6 +194,13 @@ void Session::handleFrame(const QString &text)
         m_waiting.append(text);
         return;
     }
+    if (jsonNestingDepth(QStringView(text)) > limits::kMaxJsonNesting) {
+        m_context.metrics.refuse(Refusal::JsonNesting);
+        sendError(QJsonValue::Undefined,
+                  Error { ErrorCode::BadRequest,
+                          u"JSON nested deeper than %1 levels"_s.arg(limits::kMaxJsonNesting) });
+        return;
+    }
     const Envelope envelope = Envelope::parse(text);
     if (envelope.error) {
         sendError(envelope.id, *envelope.error);
@@ -213,6 +225,8 @@ void Session::dispatch(const Envelope &envelope)
         sendJson(PongEvent { envelope.requestId() }.toJson());
         return;
     }
+    if (type == SendRequest::kType && !admitSend(envelope))
+        return;
     const RequestHandler handler = requestHandlers().value(type);
     if (!handler) {
         sendError(envelope.id, Error { ErrorCode::BadRequest, u"unknown type '%1'"_s.arg(type) });
@@ -223,6 +237,29 @@ void Session::dispatch(const Envelope &envelope)
                       envelope.object,
                       Reply(m_worker, this, envelope.id),
                       m_context });
+}
+
+bool Session::admitSend(const Envelope &envelope)
+{
+    if (!m_sendRate.enabled())
+        return true;
+    const qint64 now = nowMs();
+    if (m_sends.tryTake(m_sendRate, now))
+        return true;
+    // Refused sends have a bucket of their own: a device that keeps sending while refused
+    // empties it and is disconnected.
+    if (!m_refusedSends.tryTake(m_sendRate, now)) {
+        m_context.metrics.refuse(Refusal::SendAbuse);
+        qCInfo(lcSession, "closing device %lld of %s: sends far over the rate limit",
+               m_device.deviceId, qUtf8Printable(m_device.username));
+        close(kCloseRateLimit, u"rate limit"_s);
+        return false;
+    }
+    m_context.metrics.refuse(Refusal::Send);
+    sendError(envelope.id,
+              Error { ErrorCode::RateLimited,
+                      u"too many sends; retry in %1 ms"_s.arg(m_sends.msUntilToken(m_sendRate)) });
+    return false;
 }
 
 void Session::handleAuth(const Envelope &envelope)

@@ -1,0 +1,47 @@
+// Token buckets by key (a username, an address), shared by threads: the keys are spread over
+// shards, each with its own mutex held only for a hash lookup. Full buckets are forgotten, so
+// memory is bounded by the keys active within one period.
+#pragma once
+
+#include "server/limits/TokenBucket.h"
+
+#include <QHash>
+#include <QMutex>
+#include <QString>
+
+#include <array>
+#include <atomic>
+
+namespace confab::limits {
+
+class RateLimiter
+{
+public:
+    explicit RateLimiter(Rate rate = {});
+
+    Rate rate() const { return m_rate; }
+    // Takes one token for `key`: false when the key is over its rate (always true when off).
+    bool tryTake(const QString &key);
+    // Keys currently tracked (for /metrics).
+    qint64 trackedKeys() const { return m_tracked.load(std::memory_order_relaxed); }
+
+private:
+    static constexpr std::size_t kShards = 16;
+    // A shard sweeps its full buckets after this many takes.
+    static constexpr int kSweepEvery = 256;
+
+    struct Shard
+    {
+        QMutex mutex;
+        QHash<QString, TokenBucket> buckets;
+        int takesSinceSweep = 0;
+    };
+
+    void sweep(Shard &shard, qint64 nowMs);
+
+    Rate m_rate;
+    std::array<Shard, kShards> m_shards;
+    std::atomic<qint64> m_tracked { 0 };
+};
+
+} // namespace confab::limits
