@@ -243,8 +243,7 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
     config.tlsKeyFile = setting(parser, u"tls-key"_s, "CONFAB_TLS_KEY");
     if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
         return fail(u"--tls-cert and --tls-key go together"_s);
-    if (const QString on = setting(parser, u"rate-limits"_s, "CONFAB_RATE_LIMITS");
-        !on.isEmpty()) {
+    if (const QString on = setting(parser, u"rate-limits"_s, "CONFAB_RATE_LIMITS"); !on.isEmpty()) {
         if (on != "on"_L1 && on != "off"_L1)
             return fail(u"--rate-limits: expected on or off"_s);
         config.rateLimits = on == "on"_L1;

@@ -66,9 +66,9 @@ QByteArray Metrics::render() const
     out.append("# HELP confab_limit_refusals_total Requests, frames and connections refused by "
                "a limit.\n# TYPE confab_limit_refusals_total counter\n");
     static constexpr const char *kRefusalNames[] = {
-        "login_user",        "login_address",       "register_address", "send",
-        "send_abuse_close",  "connections_total",   "connections_address",
-        "devices",           "request_timeout",     "json_nesting",
+        "login_user",       "login_address",     "register_address",    "send",
+        "send_abuse_close", "connections_total", "connections_address", "devices",
+        "request_timeout",  "json_nesting",
     };
     static_assert(std::size(kRefusalNames) == std::size_t(Refusal::Count_));
     for (std::size_t i = 0; i < std::size(kRefusalNames); ++i) {

@@ -39,13 +39,15 @@ Result<QSslConfiguration> loadTls(const QString &certFile, const QString &keyFil
         return Error { ErrorCode::Internal, u"TLS is not available (no TLS backend)"_s };
     QFile cert(certFile);
     if (!cert.open(QIODevice::ReadOnly))
-        return Error { ErrorCode::Internal, u"cannot read %1: %2"_s.arg(certFile, cert.errorString()) };
+        return Error { ErrorCode::Internal,
+                       u"cannot read %1: %2"_s.arg(certFile, cert.errorString()) };
     const QList<QSslCertificate> chain = QSslCertificate::fromDevice(&cert, QSsl::Pem);
     if (chain.isEmpty())
         return Error { ErrorCode::Internal, u"no PEM certificate in %1"_s.arg(certFile) };
     QFile keyData(keyFile);
     if (!keyData.open(QIODevice::ReadOnly))
-        return Error { ErrorCode::Internal, u"cannot read %1: %2"_s.arg(keyFile, keyData.errorString()) };
+        return Error { ErrorCode::Internal,
+                       u"cannot read %1: %2"_s.arg(keyFile, keyData.errorString()) };
     const QByteArray pem = keyData.readAll();
     QSslKey key;
     for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Opaque }) {
@@ -122,9 +124,9 @@ Result<Done> Server::start()
             return watchers.error();
         m_presence->setWatchers(std::move(watchers).value());
     }
-    m_context = std::make_unique<ServerContext>(ServerContext {
-        m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api, *m_presence,
-        m_limits, m_config.tls() ? &m_tls : nullptr });
+    m_context = std::make_unique<ServerContext>(
+        ServerContext { m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api,
+                        *m_presence, m_limits, m_config.tls() ? &m_tls : nullptr });
     m_api.setContext(m_context.get());
     m_metrics.renderExtra = [writer = m_writer.get(), queries = m_queries.get(),
                              accounts = m_accounts.get(), router = &m_router,

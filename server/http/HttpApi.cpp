@@ -9,8 +9,8 @@
 #include "server/Metrics.h"
 #include "server/Router.h"
 #include "server/ServerContext.h"
-#include "server/store/QueryPool.h"
 #include "server/limits/AbuseLimits.h"
+#include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
 
 #include <QJsonDocument>
@@ -47,7 +47,8 @@ HttpResponse failure(ErrorCode code, const QString &message)
 
 HttpResponse rateLimited()
 {
-    HttpResponse response = failure(ErrorCode::RateLimited, u"too many attempts; try again later"_s);
+    HttpResponse response =
+        failure(ErrorCode::RateLimited, u"too many attempts; try again later"_s);
     response.headers.append(std::pair<QByteArray, QByteArray>("Retry-After", "60"));
     return response;
 }

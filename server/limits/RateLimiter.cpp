@@ -36,9 +36,8 @@ void RateLimiter::sweep(Shard &shard, qint64 nowMs)
 {
     shard.takesSinceSweep = 0;
     const qsizetype before = shard.buckets.size();
-    shard.buckets.removeIf([&](QHash<QString, TokenBucket>::iterator it) {
-        return it->isFull(m_rate, nowMs);
-    });
+    shard.buckets.removeIf(
+        [&](QHash<QString, TokenBucket>::iterator it) { return it->isFull(m_rate, nowMs); });
     m_tracked.fetch_sub(before - shard.buckets.size(), std::memory_order_relaxed);
 }
 

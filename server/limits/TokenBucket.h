@@ -54,10 +54,9 @@ private:
     void refill(Rate rate, qint64 nowMs)
     {
         if (nowMs > m_lastMs && rate.count > 0) {
-            m_tokens = qMin<double>(rate.count,
-                                    m_tokens
-                                        + double(nowMs - m_lastMs) * rate.count
-                                            / double(rate.periodMs));
+            m_tokens = qMin<double>(
+                rate.count,
+                m_tokens + double(nowMs - m_lastMs) * rate.count / double(rate.periodMs));
         }
         m_lastMs = qMax(m_lastMs, nowMs);
     }

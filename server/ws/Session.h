@@ -5,8 +5,8 @@
 
 #include "common/Envelope.h"
 #include "common/Result.h"
-#include "server/store/Accounts.h"
 #include "server/limits/TokenBucket.h"
+#include "server/store/Accounts.h"
 #include "server/store/Inbox.h"
 
 #include <QJsonObject>

@@ -58,8 +58,8 @@ Answer rawPost(const ServerProcess &server, const QByteArray &path, const QJsonO
     const QByteArray answer = HttpClient::raw(
         server.port(),
         "POST " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-            + "Content-Type: application/json\r\nContent-Length: "
-            + QByteArray::number(json.size()) + "\r\n" + extraHeaders + "\r\n" + json);
+            + "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(json.size())
+            + "\r\n" + extraHeaders + "\r\n" + json);
     Answer result;
     const qsizetype headEnd = answer.indexOf("\r\n\r\n");
     if (!answer.startsWith("HTTP/1.1 ") || headEnd < 0)
@@ -260,9 +260,9 @@ void TestLimits::sendsPerDevice()
 
 void TestLimits::connectionsPerAddress()
 {
-    ServerProcess server(limitsWith({ u"--max-connections-per-address"_s, u"3"_s, u"--workers"_s,
-                                      u"1"_s }),
-                         ServerProcess::RateLimits::On);
+    ServerProcess server(
+        limitsWith({ u"--max-connections-per-address"_s, u"3"_s, u"--workers"_s, u"1"_s }),
+        ServerProcess::RateLimits::On);
     QVERIFY2(server.start(), qPrintable(server.errorString()));
 
     std::vector<std::unique_ptr<QTcpSocket>> held;
@@ -284,8 +284,8 @@ void TestLimits::connectionsPerAddress()
 void TestLimits::connectionsInTotal()
 {
     // The total cap holds even with --rate-limits off.
-    ServerProcess server(kQuiet + QStringList { u"--max-connections"_s, u"2"_s, u"--workers"_s,
-                                                u"1"_s });
+    ServerProcess server(kQuiet
+                         + QStringList { u"--max-connections"_s, u"2"_s, u"--workers"_s, u"1"_s });
     QVERIFY2(server.start(), qPrintable(server.errorString()));
 
     auto first = holdConnection(server);
@@ -302,8 +302,7 @@ void TestLimits::connectionsInTotal()
 
 void TestLimits::devicesPerAccount()
 {
-    ServerProcess server(limitsWith({ u"--max-devices"_s, u"2"_s }),
-                         ServerProcess::RateLimits::On);
+    ServerProcess server(limitsWith({ u"--max-devices"_s, u"2"_s }), ServerProcess::RateLimits::On);
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     QCOMPARE(registerUser(server, u"erin"_s).status, 201);
 
@@ -325,12 +324,11 @@ void TestLimits::devicesPerAccount()
 void TestLimits::rateLimitsOff()
 {
     // Tiny limits, switched off: nothing is refused; the device cap is not a rate and stays.
-    ServerProcess server(kQuiet
-                         + QStringList { u"--login-rate-user"_s, u"1/60"_s,
-                                         u"--login-rate-address"_s, u"1/60"_s,
-                                         u"--register-rate-address"_s, u"1/60"_s,
-                                         u"--send-rate-device"_s, u"1/60"_s,
-                                         u"--max-connections-per-address"_s, u"1"_s });
+    ServerProcess server(
+        kQuiet
+        + QStringList { u"--login-rate-user"_s, u"1/60"_s, u"--login-rate-address"_s, u"1/60"_s,
+                        u"--register-rate-address"_s, u"1/60"_s, u"--send-rate-device"_s, u"1/60"_s,
+                        u"--max-connections-per-address"_s, u"1"_s });
     QVERIFY2(server.start(), qPrintable(server.errorString()));
     for (int i = 0; i < 3; ++i)
         QCOMPARE(registerUser(server, u"free%1"_s.arg(i)).status, 201);
@@ -346,27 +344,27 @@ void TestLimits::rateLimitsOff()
         QVERIFY(reply);
         QCOMPARE(reply->value("type"_L1).toString(), u"sent"_s);
     }
-    for (const char *limit : { "login_user", "login_address", "register_address", "send",
-                               "connections_address" })
+    for (const char *limit :
+         { "login_user", "login_address", "register_address", "send", "connections_address" })
         QCOMPARE(refusals(server, limit), std::optional<double>(0));
 }
 
 void TestLimits::trustedProxy()
 {
     // Behind the trusted proxy, each X-Forwarded-For client has its own budget.
-    ServerProcess behind(limitsWith({ u"--login-rate-address"_s, u"1/60"_s, u"--trusted-proxy"_s,
-                                      u"127.0.0.1"_s }),
-                         ServerProcess::RateLimits::On);
+    ServerProcess behind(
+        limitsWith({ u"--login-rate-address"_s, u"1/60"_s, u"--trusted-proxy"_s, u"127.0.0.1"_s }),
+        ServerProcess::RateLimits::On);
     QVERIFY2(behind.start(), qPrintable(behind.errorString()));
     QCOMPARE(login(behind, u"x1"_s, kPassword, "X-Forwarded-For: 203.0.113.7\r\n").status, 401);
     QCOMPARE(login(behind, u"x2"_s, kPassword, "X-Forwarded-For: 203.0.113.7\r\n").status, 429);
     // The proxy appends the address it saw; what the client claimed before it is not believed.
-    QCOMPARE(login(behind, u"x3"_s, kPassword, "X-Forwarded-For: 203.0.113.7, 198.51.100.1\r\n")
-                 .status,
-             401);
-    QCOMPARE(login(behind, u"x4"_s, kPassword, "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n")
-                 .status,
-             429);
+    QCOMPARE(
+        login(behind, u"x3"_s, kPassword, "X-Forwarded-For: 203.0.113.7, 198.51.100.1\r\n").status,
+        401);
+    QCOMPARE(
+        login(behind, u"x4"_s, kPassword, "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n").status,
+        429);
 
     // Without --trusted-proxy the header is ignored: a forged one does not escape the limit.
     ServerProcess direct(limitsWith({ u"--login-rate-address"_s, u"1/60"_s }),

@@ -18,7 +18,8 @@ class ServerProcess
 public:
     enum class RateLimits { Off, On };
 
-    explicit ServerProcess(QStringList extraArguments = {}, RateLimits rateLimits = RateLimits::Off);
+    explicit ServerProcess(QStringList extraArguments = {},
+                           RateLimits rateLimits = RateLimits::Off);
     ~ServerProcess();
 
     // Starts confabd and waits until it listens. False (with the reason in errorString) if not.
