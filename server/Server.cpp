@@ -171,9 +171,11 @@ Result<Done> Server::start()
                            .arg(message) };
     }
     m_running = true;
-    qCInfo(lcServer, "listening on %s:%d with %d workers, data in %s",
-           qUtf8Printable(m_config.host.toString()), port(), int(m_workers.size()),
-           qUtf8Printable(m_config.databasePath()));
+    if (!m_config.rateLimits)
+        qCInfo(lcServer, "per-address and per-device rate limits are off (--rate-limits off)");
+    qCInfo(lcServer, "listening on %s:%d%s with %d workers, data in %s",
+           qUtf8Printable(m_config.host.toString()), port(), m_config.tls() ? " (TLS)" : "",
+           int(m_workers.size()), qUtf8Printable(m_config.databasePath()));
     return Done {};
 }
 

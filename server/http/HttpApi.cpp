@@ -45,11 +45,14 @@ HttpResponse failure(ErrorCode code, const QString &message)
     return failure(Error { code, message });
 }
 
-HttpResponse rateLimited()
+// 429 with Retry-After: the seconds until the limit lets the next attempt through.
+HttpResponse rateLimited(qint64 retryAfterMs)
 {
+    const qint64 seconds = qMax<qint64>(1, (retryAfterMs + 999) / 1000);
     HttpResponse response =
-        failure(ErrorCode::RateLimited, u"too many attempts; try again later"_s);
-    response.headers.append(std::pair<QByteArray, QByteArray>("Retry-After", "60"));
+        failure(ErrorCode::RateLimited, u"too many attempts; try again in %1 s"_s.arg(seconds));
+    response.headers.append(
+        std::pair<QByteArray, QByteArray>("Retry-After", QByteArray::number(seconds)));
     return response;
 }
 
@@ -178,9 +181,11 @@ HttpResponse HttpApi::registerAccount(const Call &call)
     const auto request = RegisterRequest::fromJson(*body);
     if (!request)
         return failure(request.error());
-    if (!m_context->limits.registerPerAddress.tryTake(call.peer.toString())) {
+    qint64 retryAfterMs = 0;
+    if (!m_context->limits.registerPerAddress.tryTake(limits::addressKey(call.peer),
+                                                      &retryAfterMs)) {
         m_context->metrics.refuse(Refusal::RegisterAddress);
-        return rateLimited();
+        return rateLimited(retryAfterMs);
     }
     const auto hash = credentials::hashPassword(request->password);
     if (!hash)
@@ -211,14 +216,15 @@ HttpResponse HttpApi::login(const Call &call, store::Statements &sql)
     const auto username = validation::normalizeUsername(request->username);
     // Limited before anything looks the account up, so a known and an unknown username are
     // limited and answered alike.
-    if (!m_context->limits.loginPerAddress.tryTake(call.peer.toString())) {
+    qint64 retryAfterMs = 0;
+    if (!m_context->limits.loginPerAddress.tryTake(limits::addressKey(call.peer), &retryAfterMs)) {
         m_context->metrics.refuse(Refusal::LoginAddress);
-        return rateLimited();
+        return rateLimited(retryAfterMs);
     }
-    if (!m_context->limits.loginPerUser.tryTake(username ? *username
-                                                         : request->username.toLower())) {
+    if (!m_context->limits.loginPerUser.tryTake(username ? *username : request->username.toLower(),
+                                                &retryAfterMs)) {
         m_context->metrics.refuse(Refusal::LoginUser);
-        return rateLimited();
+        return rateLimited(retryAfterMs);
     }
     const auto account = username ? store::accounts::findAccount(sql, *username)
                                   : Result<store::Account>(ErrorCode::NotFound, {});

@@ -9,6 +9,8 @@ AbuseLimits::AbuseLimits(const ServerConfig &config)
     : loginPerUser(config.effective(config.loginPerUser))
     , loginPerAddress(config.effective(config.loginPerAddress))
     , registerPerAddress(config.effective(config.registerPerAddress))
+    , sendsPerDevice(config.effective(config.sendsPerDevice))
+    , refusedSendsPerDevice(config.effective(config.sendsPerDevice))
     , connections(config.maxConnections, config.effectivePerAddressCap())
 { }
 
@@ -22,7 +24,8 @@ void AbuseLimits::render(QByteArray &out) const
         const limits::RateLimiter &limiter;
     } limiters[] = { { "login_user", loginPerUser },
                      { "login_address", loginPerAddress },
-                     { "register_address", registerPerAddress } };
+                     { "register_address", registerPerAddress },
+                     { "send_device", sendsPerDevice } };
     for (const auto &limiter : limiters) {
         out.append("confab_limit_tracked_keys{limit=\"").append(limiter.name).append("\"} ");
         out.append(QByteArray::number(limiter.limiter.trackedKeys())).append('\n');

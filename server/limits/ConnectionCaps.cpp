@@ -1,5 +1,7 @@
 #include "server/limits/ConnectionCaps.h"
 
+#include "server/limits/RateLimiter.h"
+
 namespace confab::limits {
 
 ConnectionCaps::ConnectionCaps(int total, int perAddress)
@@ -16,10 +18,9 @@ ConnectionCaps::Admission ConnectionCaps::admit(const QHostAddress &peer)
     if (m_total <= 0)
         m_open.fetch_add(1);
     QMutexLocker lock(&m_mutex);
-    int &count = m_byAddress[peer];
+    const QString key = addressKey(peer);
+    int &count = m_byAddress[key];
     if (m_perAddress > 0 && count >= m_perAddress) {
-        if (count == 0)
-            m_byAddress.remove(peer);
         lock.unlock();
         m_open.fetch_sub(1);
         return Admission::AddressFull;
@@ -32,7 +33,7 @@ void ConnectionCaps::release(const QHostAddress &peer)
 {
     m_open.fetch_sub(1);
     QMutexLocker lock(&m_mutex);
-    const auto it = m_byAddress.find(peer);
+    const auto it = m_byAddress.find(addressKey(peer));
     if (it == m_byAddress.end())
         return;
     if (--it.value() <= 0)

@@ -1,6 +1,6 @@
-// Caps on concurrent TCP connections, in total and per peer address. Any worker thread may
-// admit and release; the per-address counts sit in a mutex-protected hash holding only the
-// addresses that have a connection open.
+// Caps on concurrent TCP connections, in total and per peer address (an IPv6 peer by its /64). Any
+// worker thread may admit and release; the per-address counts sit in a mutex-protected hash holding
+// only the addresses that have a connection open.
 #pragma once
 
 #include <QHash>
@@ -30,7 +30,7 @@ private:
     int m_perAddress;
     std::atomic<int> m_open { 0 };
     mutable QMutex m_mutex;
-    QHash<QHostAddress, int> m_byAddress;
+    QHash<QString, int> m_byAddress; // by limits::addressKey
 };
 
 } // namespace confab::limits

@@ -11,11 +11,25 @@ qint64 monotonicMs()
 }
 } // namespace
 
+QString addressKey(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    if (isV4)
+        return QHostAddress(v4).toString();
+    if (address.protocol() != QAbstractSocket::IPv6Protocol)
+        return address.toString();
+    Q_IPV6ADDR bytes = address.toIPv6Address();
+    for (int i = 8; i < 16; ++i)
+        bytes[i] = 0;
+    return QHostAddress(bytes).toString() + QStringLiteral("/64");
+}
+
 RateLimiter::RateLimiter(Rate rate)
     : m_rate(rate)
 { }
 
-bool RateLimiter::tryTake(const QString &key)
+bool RateLimiter::tryTake(const QString &key, qint64 *retryAfterMs)
 {
     if (!m_rate.enabled())
         return true;
@@ -29,7 +43,11 @@ bool RateLimiter::tryTake(const QString &key)
         it = shard.buckets.insert(key, TokenBucket(m_rate, now));
         m_tracked.fetch_add(1, std::memory_order_relaxed);
     }
-    return it->tryTake(m_rate, now);
+    if (it->tryTake(m_rate, now))
+        return true;
+    if (retryAfterMs)
+        *retryAfterMs = it->msUntilToken(m_rate);
+    return false;
 }
 
 void RateLimiter::sweep(Shard &shard, qint64 nowMs)

@@ -6,6 +6,7 @@
 #include "server/limits/TokenBucket.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QMutex>
 #include <QString>
 
@@ -14,14 +15,19 @@
 
 namespace confab::limits {
 
+// The key a client address is limited by: an IPv4 address, or the /64 network of an IPv6 one
+// (one subscriber usually has a whole /64).
+QString addressKey(const QHostAddress &address);
+
 class RateLimiter
 {
 public:
     explicit RateLimiter(Rate rate = {});
 
     Rate rate() const { return m_rate; }
-    // Takes one token for `key`: false when the key is over its rate (always true when off).
-    bool tryTake(const QString &key);
+    // Takes one token for `key`: false when the key is over its rate (always true when off),
+    // with the milliseconds until a token is back in `retryAfterMs`.
+    bool tryTake(const QString &key, qint64 *retryAfterMs = nullptr);
     // Keys currently tracked (for /metrics).
     qint64 trackedKeys() const { return m_tracked.load(std::memory_order_relaxed); }
 

@@ -11,6 +11,7 @@
 #include "server/Presence.h"
 #include "server/Router.h"
 #include "server/Worker.h"
+#include "server/limits/AbuseLimits.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
 #include "server/ws/Request.h"
@@ -64,9 +65,6 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker
         connect(m_tcp, &QTcpSocket::readyRead, this, &Session::touch);
     m_lastActivityMs = nowMs();
     m_authDeadlineMs = m_lastActivityMs + m_context.config.authTimeoutMs;
-    m_sendRate = m_context.config.effective(m_context.config.sendsPerDevice);
-    m_sends = limits::TokenBucket(m_sendRate, m_lastActivityMs);
-    m_refusedSends = limits::TokenBucket(m_sendRate, m_lastActivityMs);
     ++m_context.metrics.sessionsOpen;
 }
 
@@ -241,14 +239,12 @@ void Session::dispatch(const Envelope &envelope)
 
 bool Session::admitSend(const Envelope &envelope)
 {
-    if (!m_sendRate.enabled())
+    AbuseLimits &limits = m_context.limits;
+    const QString device = QString::number(m_device.deviceId);
+    qint64 retryAfterMs = 0;
+    if (limits.sendsPerDevice.tryTake(device, &retryAfterMs))
         return true;
-    const qint64 now = nowMs();
-    if (m_sends.tryTake(m_sendRate, now))
-        return true;
-    // Refused sends have a bucket of their own: a device that keeps sending while refused
-    // empties it and is disconnected.
-    if (!m_refusedSends.tryTake(m_sendRate, now)) {
+    if (!limits.refusedSendsPerDevice.tryTake(device)) {
         m_context.metrics.refuse(Refusal::SendAbuse);
         qCInfo(lcSession, "closing device %lld of %s: sends far over the rate limit",
                m_device.deviceId, qUtf8Printable(m_device.username));
@@ -256,9 +252,9 @@ bool Session::admitSend(const Envelope &envelope)
         return false;
     }
     m_context.metrics.refuse(Refusal::Send);
-    sendError(envelope.id,
-              Error { ErrorCode::RateLimited,
-                      u"too many sends; retry in %1 ms"_s.arg(m_sends.msUntilToken(m_sendRate)) });
+    sendError(
+        envelope.id,
+        Error { ErrorCode::RateLimited, u"too many sends; retry in %1 ms"_s.arg(retryAfterMs) });
     return false;
 }
 

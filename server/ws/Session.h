@@ -5,7 +5,6 @@
 
 #include "common/Envelope.h"
 #include "common/Result.h"
-#include "server/limits/TokenBucket.h"
 #include "server/store/Accounts.h"
 #include "server/store/Inbox.h"
 
@@ -58,7 +57,8 @@ private:
 
     void dispatch(const Envelope &envelope);
     void handleAuth(const Envelope &envelope);
-    // The per-device send rate: false (answered rate_limited, or closed 4008) when over it.
+    // The device's send rate (shared by its connections): false, answered rate_limited or
+    // closed with 4008, when over it.
     bool admitSend(const Envelope &envelope);
     void onTokenChecked(Result<store::DeviceAuth> device);
     void onWelcome(Result<qint64> latestSeq);
@@ -78,9 +78,6 @@ private:
     qint64 m_lastActivityMs = 0;
     qint64 m_authDeadlineMs = 0;
     qint64 m_closingSinceMs = 0;
-    limits::Rate m_sendRate;
-    limits::TokenBucket m_sends;
-    limits::TokenBucket m_refusedSends;
 };
 
 } // namespace confab
