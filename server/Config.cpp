@@ -135,8 +135,8 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
           "Default 10/3600."_s,
           u"rate"_s },
         { u"send-rate-device"_s,
-          u"Send frames per device connection, a token bucket: COUNT at once, COUNT per "
-          "SECONDS after [CONFAB_SEND_RATE_DEVICE]. Default 100/10."_s,
+          u"Send frames per device (all its connections together), a token bucket: COUNT "
+          "at once, COUNT per SECONDS after [CONFAB_SEND_RATE_DEVICE]. Default 100/10."_s,
           u"rate"_s },
         { u"max-connections"_s,
           u"Concurrent TCP connections in total, 0 = no cap [CONFAB_MAX_CONNECTIONS]. "
