@@ -73,10 +73,13 @@ QHostAddress peerOf(qintptr descriptor)
 void refuse(qintptr descriptor, bool plain)
 {
     if (plain) {
-        static const QByteArray answer =
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-            "Retry-After: 5\r\nConnection: close\r\nContent-Length: 74\r\n\r\n"
-            R"({"error":{"code":"unavailable","message":"too many connections, try later"}})";
+        static const QByteArray answer = []() -> QByteArray {
+            const QByteArray body = QByteArrayLiteral(
+                R"({"error":{"code":"unavailable","message":"too many connections, try later"}})");
+            return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                   "Retry-After: 5\r\nConnection: close\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        }();
         [[maybe_unused]] const auto written =
             ::write(int(descriptor), answer.constData(), size_t(answer.size()));
     }

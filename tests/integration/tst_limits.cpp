@@ -276,7 +276,19 @@ void TestLimits::connectionsPerAddress()
     }
     const QByteArray refused = healthz(server);
     QVERIFY2(refused.startsWith("HTTP/1.1 503"), refused.constData());
-    QVERIFY(refused.contains("\"unavailable\""));
+    // A well-formed answer: its Content-Length is its body, an API error.
+    const qsizetype headEnd = refused.indexOf("\r\n\r\n");
+    QVERIFY(headEnd > 0);
+    const QByteArray body = refused.sliced(headEnd + 4);
+    const QByteArray contentLength = "Content-Length: " + QByteArray::number(body.size());
+    QVERIFY(refused.first(headEnd).contains(contentLength));
+    QCOMPARE(QJsonDocument::fromJson(body)
+                 .object()
+                 .value("error"_L1)
+                 .toObject()
+                 .value("code"_L1)
+                 .toString(),
+             u"unavailable"_s);
 
     held.pop_back(); // closes one; the server frees its place when it sees the close
     QTRY_VERIFY_WITH_TIMEOUT(healthz(server).startsWith("HTTP/1.1 200"), kTimeoutMs);
