@@ -239,12 +239,12 @@ void Session::dispatch(const Envelope &envelope)
 
 bool Session::admitSend(const Envelope &envelope)
 {
-    AbuseLimits &limits = m_context.limits;
+    AbuseLimits &abuse = m_context.limits;
     const QString device = QString::number(m_device.deviceId);
     qint64 retryAfterMs = 0;
-    if (limits.sendsPerDevice.tryTake(device, &retryAfterMs))
+    if (abuse.sendsPerDevice.tryTake(device, &retryAfterMs))
         return true;
-    if (!limits.refusedSendsPerDevice.tryTake(device)) {
+    if (!abuse.refusedSendsPerDevice.tryTake(device)) {
         m_context.metrics.refuse(Refusal::SendAbuse);
         qCInfo(lcSession, "closing device %lld of %s: sends far over the rate limit",
                m_device.deviceId, qUtf8Printable(m_device.username));
