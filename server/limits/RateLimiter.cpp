@@ -31,9 +31,13 @@ RateLimiter::RateLimiter(Rate rate)
 
 bool RateLimiter::tryTake(const QString &key, qint64 *retryAfterMs)
 {
+    return tryTakeAt(key, monotonicMs(), retryAfterMs);
+}
+
+bool RateLimiter::tryTakeAt(const QString &key, qint64 now, qint64 *retryAfterMs)
+{
     if (!m_rate.enabled())
         return true;
-    const qint64 now = monotonicMs();
     Shard &shard = m_shards[qHash(key) % kShards];
     QMutexLocker lock(&shard.mutex);
     if (++shard.takesSinceSweep >= kSweepEvery)

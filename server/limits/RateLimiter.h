@@ -28,6 +28,8 @@ public:
     // Takes one token for `key`: false when the key is over its rate (always true when off),
     // with the milliseconds until a token is back in `retryAfterMs`.
     bool tryTake(const QString &key, qint64 *retryAfterMs = nullptr);
+    // The same at a given time of the monotonic clock (ms), for tests.
+    bool tryTakeAt(const QString &key, qint64 nowMs, qint64 *retryAfterMs = nullptr);
     // Keys currently tracked (for /metrics).
     qint64 trackedKeys() const { return m_tracked.load(std::memory_order_relaxed); }
 

@@ -134,6 +134,7 @@ private Q_SLOTS:
     void loginPerAddress();
     void registrationsPerAddress();
     void sendsPerDevice();
+    void sendRateIsSharedByADevicesConnections();
     void connectionsPerAddress();
     void connectionsInTotal();
     void devicesPerAccount();
@@ -260,6 +261,37 @@ void TestLimits::sendsPerDevice()
     // It may come back.
     WsClient again;
     QVERIFY(again.login(server.wsUrl(), dave.token));
+}
+
+void TestLimits::sendRateIsSharedByADevicesConnections()
+{
+    ServerProcess server(limitsWith({ u"--send-rate-device"_s, u"2/60"_s }),
+                         ServerProcess::RateLimits::On);
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    HttpClient http;
+    const TestDevice frank = makeDevice(http, server, u"frank"_s);
+    const TestDevice other = makeDevice(http, server, u"frank"_s, false, u"other"_s);
+    QVERIFY(frank.ok() && other.ok());
+    WsClient first;
+    WsClient second;
+    WsClient otherDevice;
+    QVERIFY(first.login(server.wsUrl(), frank.token));
+    QVERIFY(second.login(server.wsUrl(), frank.token));
+    QVERIFY(otherDevice.login(server.wsUrl(), other.token));
+
+    auto reply = [](WsClient &ws, const QString &clientId) {
+        const auto answer = ws.request(sendFrame(u"user:frank"_s, clientId));
+        return answer
+            ? answer->value("type"_L1).toString() + u' ' + answer->value("code"_L1).toString()
+            : u"none"_s;
+    };
+    QCOMPARE(reply(first, u"a"_s), u"sent "_s);
+    QCOMPARE(reply(second, u"b"_s), u"sent "_s);
+    // The device's two tokens are spent, whichever connection it uses.
+    QCOMPARE(reply(first, u"c"_s), u"error rate_limited"_s);
+    QCOMPARE(reply(second, u"d"_s), u"error rate_limited"_s);
+    // Another device of the same account has its own.
+    QCOMPARE(reply(otherDevice, u"e"_s), u"sent "_s);
 }
 
 void TestLimits::connectionsPerAddress()

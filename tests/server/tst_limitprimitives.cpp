@@ -20,6 +20,7 @@ private Q_SLOTS:
     void bucketBurstAndRefill();
     void rateLimiterKeysAreIndependent();
     void rateLimiterOff();
+    void rateLimiterForgetsIdleKeys();
     void addressKeys();
     void connectionCaps();
     void jsonNesting_data();
@@ -65,6 +66,22 @@ void TestLimitPrimitives::rateLimiterOff()
     for (int i = 0; i < 1000; ++i)
         QVERIFY(limiter.tryTake(u"anyone"_s));
     QCOMPARE(limiter.trackedKeys(), 0);
+}
+
+void TestLimitPrimitives::rateLimiterForgetsIdleKeys()
+{
+    // Memory stays bounded: buckets that are full again are dropped as the shards sweep.
+    RateLimiter limiter(Rate { 1, 1000 });
+    for (int i = 0; i < 1000; ++i)
+        QVERIFY(limiter.tryTakeAt(u"early-%1"_s.arg(i), 0));
+    QCOMPARE(limiter.trackedKeys(), 1000);
+    // Much later, enough takes that every shard sweeps: the early keys are full and forgotten;
+    // the new ones are not (each just took its token).
+    for (int i = 0; i < 5000; ++i)
+        QVERIFY(limiter.tryTakeAt(u"late-%1"_s.arg(i), 60'000));
+    QCOMPARE(limiter.trackedKeys(), 5000);
+    // A forgotten key starts with a full bucket.
+    QVERIFY(limiter.tryTakeAt(u"early-1"_s, 60'000));
 }
 
 void TestLimitPrimitives::addressKeys()
