@@ -185,6 +185,8 @@ void Connection::connectNow()
     // The server is trusted, and a sync page of long messages is big: allow what QWebSocket can.
     socket->setMaxAllowedIncomingMessageSize(QWebSocket::maxIncomingMessageSize());
     socket->setMaxAllowedIncomingFrameSize(QWebSocket::maxIncomingFrameSize());
+    if (m_ssl)
+        socket->setSslConfiguration(*m_ssl);
     connect(socket, &QWebSocket::connected, this, [this] {
         SocketCallback scope(this);
         onConnected();

@@ -13,11 +13,13 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrl>
 #include <QWebSocket>
 
 #include <functional>
+#include <optional>
 
 namespace confab::client {
 
@@ -50,6 +52,8 @@ public:
     void setUrl(const QUrl &webSocketUrl);
     void setToken(const QString &token);
     void setBackoff(const Backoff &backoff);
+    // TLS settings for wss:// (e.g. a CA to trust); default: the system's.
+    void setSslConfiguration(const QSslConfiguration &ssl) { m_ssl = ssl; }
 
     // Connects, and stays connected (reconnecting after any loss) until stop().
     void start();
@@ -122,6 +126,7 @@ private:
     bool m_serverClosed = false; // the server sent a close frame during this attempt
 
     QUrl m_url;
+    std::optional<QSslConfiguration> m_ssl;
     QString m_token;
     Backoff m_backoff;
     bool m_started = false;

@@ -8,6 +8,8 @@
 
 #include <QDateTime>
 #include <QPointer>
+#include <QRandomGenerator>
+#include <QTimer>
 #include <QUuid>
 
 namespace confab::client {
@@ -15,6 +17,10 @@ namespace confab::client {
 using namespace Qt::StringLiterals;
 
 namespace {
+// A send refused with rate_limited goes again after this, plus up to as much again at random (so
+// a refused burst does not come back as one).
+constexpr int kRateLimitedRetryMs = 1000;
+
 // Errors that sending again will not cure: the message is marked failed, with the reason.
 bool isPermanent(ErrorCode code)
 {
@@ -84,6 +90,14 @@ void Outbox::flush()
         transmit(message);
 }
 
+void Outbox::retransmit(const QString &clientId)
+{
+    const auto message = m_cache.message(clientId);
+    if (message && message->state == CachedMessage::State::Pending
+        && m_connection.state() == Connection::State::Online)
+        transmit(*message);
+}
+
 void Outbox::transmit(const CachedMessage &message)
 {
     if (m_inFlight.contains(message.clientId))
@@ -98,25 +112,30 @@ void Outbox::transmit(const CachedMessage &message)
     QPointer<Outbox> self(this);
     const QString clientId = message.clientId;
     const QString conv = message.conv;
-    m_connection.request(SendRequest { clientId, *to, message.body }.toJson(),
-                         [self, clientId, conv](Result<QJsonObject> reply) {
-                             if (!self)
-                                 return;
-                             self->m_inFlight.remove(clientId);
-                             auto sent = reply ? SentEvent::fromJson(*reply)
-                                               : Result<SentEvent>(reply.error());
-                             if (sent) {
-                                 self->m_sync.absorbSent(sent->seq, sent->message);
-                             } else if (isPermanent(sent.error().code)) {
-                                 qCInfo(lcClientOutbox)
-                                     << "message failed:" << sent.error().message;
-                                 self->m_cache.markFailed(clientId, sent.error().message);
-                             } else {
-                                 // Still pending: it goes again after the next welcome.
-                                 return;
-                             }
-                             Q_EMIT self->messageChanged(conv, clientId);
-                         });
+    m_connection.request(
+        SendRequest { clientId, *to, message.body }.toJson(),
+        [self, clientId, conv](Result<QJsonObject> reply) {
+            if (!self)
+                return;
+            self->m_inFlight.remove(clientId);
+            auto sent = reply ? SentEvent::fromJson(*reply) : Result<SentEvent>(reply.error());
+            if (sent) {
+                self->m_sync.absorbSent(sent->seq, sent->message);
+            } else if (isPermanent(sent.error().code)) {
+                qCInfo(lcClientOutbox) << "message failed:" << sent.error().message;
+                self->m_cache.markFailed(clientId, sent.error().message);
+            } else if (sent.error().code == ErrorCode::RateLimited) {
+                // Over the server's send rate: again in a moment.
+                const int delayMs = kRateLimitedRetryMs
+                    + int(QRandomGenerator::global()->bounded(kRateLimitedRetryMs));
+                QTimer::singleShot(delayMs, self, [self, clientId] { self->retransmit(clientId); });
+                return;
+            } else {
+                // Still pending: it goes again after the next welcome.
+                return;
+            }
+            Q_EMIT self->messageChanged(conv, clientId);
+        });
 }
 
 } // namespace confab::client

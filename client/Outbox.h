@@ -1,7 +1,8 @@
 // Messages on their way out. A message is written to the cache first (shown at once as pending,
 // with a fresh client_id), sent when online, marked sent with the server's message, resent with
 // the same client_id after a reconnect or an app restart (the server stores it once), and marked
-// failed with the reason on a permanent error, for the user to retry or delete.
+// failed with the reason on a permanent error, for the user to retry or delete. A send refused with
+// rate_limited goes again after a second or two.
 #pragma once
 
 #include "client/Cache.h"
@@ -37,6 +38,8 @@ Q_SIGNALS:
 private:
     void flush();
     void transmit(const CachedMessage &message);
+    // Sends the message again if it is still pending and the connection is online.
+    void retransmit(const QString &clientId);
 
     Connection &m_connection;
     Cache &m_cache;

@@ -212,6 +212,8 @@ void ServerApi::send(const QByteArray &verb, const QString &path,
     url.setPath(path);
     QNetworkRequest request(url);
     request.setTransferTimeout(m_timeoutMs);
+    if (m_ssl)
+        request.setSslConfiguration(*m_ssl);
     request.setRawHeader("Accept", "application/json");
     if (authenticated)
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());

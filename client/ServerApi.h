@@ -10,6 +10,7 @@
 
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QUrl>
 
 #include <functional>
@@ -31,6 +32,9 @@ public:
     // The device token used by the calls that need one.
     void setToken(const QString &token) { m_token = token; }
     QString token() const { return m_token; }
+    // TLS settings for https:// servers, e.g. a CA to trust for a self-signed certificate
+    // (default: the system's).
+    void setSslConfiguration(const QSslConfiguration &ssl) { m_ssl = ssl; }
     // Requests that take longer fail with Unavailable (default 15 s).
     void setTimeout(int ms) { m_timeoutMs = ms; }
 
@@ -57,6 +61,7 @@ private:
     QNetworkAccessManager m_network;
     QUrl m_baseUrl;
     QString m_token;
+    std::optional<QSslConfiguration> m_ssl;
     int m_timeoutMs = 15'000;
 };
 

@@ -24,6 +24,9 @@ inline constexpr int kMaxConversationsLimit = 500;
 // A maximal body, every code point escaped as a surrogate pair of \uXXXX (12 bytes), plus the
 // envelope fits well under this; PROTOCOL.md §1 asks for at least 2 MiB.
 inline constexpr qint64 kMaxFrameBytes = 2 * 1024 * 1024;
+// No request of the protocol nests arrays and objects deeper than a few levels; deeper JSON is
+// refused before it is parsed.
+inline constexpr int kMaxJsonNesting = 32;
 inline constexpr int kDefaultSyncLimit = 100;
 inline constexpr int kMaxSyncLimit = 1000;
 inline constexpr int kDefaultHistoryLimit = 50;

@@ -91,6 +91,26 @@ ServerConfig::Parsed parseBackup(QStringList arguments)
     return result;
 }
 
+// "COUNT/SECONDS" (e.g. 10/60), or "0" for off.
+bool parseRate(const QString &text, limits::Rate *out)
+{
+    if (text.trimmed() == "0"_L1) {
+        *out = limits::Rate { 0, 1000 };
+        return true;
+    }
+    const QStringList parts = text.split(u'/');
+    if (parts.size() != 2)
+        return false;
+    bool countOk = false;
+    bool secondsOk = false;
+    const int count = parts[0].trimmed().toInt(&countOk);
+    const double seconds = parts[1].trimmed().toDouble(&secondsOk);
+    if (!countOk || !secondsOk || count < 0 || seconds <= 0 || seconds > 86'400 * 7)
+        return false;
+    *out = limits::Rate { count, qMax<qint64>(1, qint64(seconds * 1000)) };
+    return true;
+}
+
 } // namespace
 
 ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
@@ -138,6 +158,54 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
         { u"sync-normal"_s,
           u"Use SQLite synchronous=NORMAL: faster commits that survive a crash of confabd "
           "but not a power loss [CONFAB_SYNC_NORMAL=1]."_s },
+        { u"tls-cert"_s,
+          u"PEM certificate (chain) to serve https:// and wss:// on the same port "
+          "[CONFAB_TLS_CERT]. Needs --tls-key."_s,
+          u"file"_s },
+        { u"tls-key"_s, u"PEM private key of --tls-cert [CONFAB_TLS_KEY]."_s, u"file"_s },
+        { u"rate-limits"_s,
+          u"'off' turns off the per-address and per-device rate limits and the per-address "
+          "connection cap, for tests and benchmarks [CONFAB_RATE_LIMITS]. Default on."_s,
+          u"on|off"_s },
+        { u"login-rate-user"_s,
+          u"Login attempts per username, as COUNT/SECONDS, 0 = off [CONFAB_LOGIN_RATE_USER]. "
+          "Default 10/60."_s,
+          u"rate"_s },
+        { u"login-rate-address"_s,
+          u"Login attempts per client address [CONFAB_LOGIN_RATE_ADDRESS]. Default 30/60."_s,
+          u"rate"_s },
+        { u"register-rate-address"_s,
+          u"Registrations per client address [CONFAB_REGISTER_RATE_ADDRESS]. "
+          "Default 10/3600."_s,
+          u"rate"_s },
+        { u"send-rate-device"_s,
+          u"Send frames per device (all its connections together), a token bucket: COUNT "
+          "at once, COUNT per SECONDS after [CONFAB_SEND_RATE_DEVICE]. Default 100/10."_s,
+          u"rate"_s },
+        { u"max-connections"_s,
+          u"Concurrent TCP connections in total, 0 = no cap [CONFAB_MAX_CONNECTIONS]. "
+          "Default 4096."_s,
+          u"n"_s },
+        { u"max-connections-per-address"_s,
+          u"Concurrent TCP connections per client address, 0 = no cap "
+          "[CONFAB_MAX_CONNECTIONS_PER_ADDRESS]. Default 64."_s,
+          u"n"_s },
+        { u"max-devices"_s,
+          u"Devices (logged-in tokens) per account, 0 = no cap [CONFAB_MAX_DEVICES]. "
+          "Default 100."_s,
+          u"n"_s },
+        { u"request-timeout"_s,
+          u"Milliseconds an HTTP request may take to arrive whole [CONFAB_REQUEST_TIMEOUT_MS]. "
+          "Default 10000."_s,
+          u"ms"_s },
+        { u"idle-timeout"_s,
+          u"Milliseconds an idle keep-alive HTTP connection is kept [CONFAB_IDLE_TIMEOUT_MS]. "
+          "Default 30000."_s,
+          u"ms"_s },
+        { u"trusted-proxy"_s,
+          u"Address of a reverse proxy whose X-Forwarded-For header gives the client address "
+          "[CONFAB_TRUSTED_PROXY]. Default: none."_s,
+          u"address"_s },
     });
 
     if (!parser.parse(arguments)) {
@@ -214,6 +282,63 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
     config.publicUrl = setting(parser, u"public-url"_s, "CONFAB_PUBLIC_URL");
     if (parser.isSet(u"sync-normal"_s) || qEnvironmentVariable("CONFAB_SYNC_NORMAL") == "1"_L1)
         config.synchronousFull = false;
+
+    config.tlsCertFile = setting(parser, u"tls-cert"_s, "CONFAB_TLS_CERT");
+    config.tlsKeyFile = setting(parser, u"tls-key"_s, "CONFAB_TLS_KEY");
+    if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
+        return fail(u"--tls-cert and --tls-key go together"_s);
+    if (const QString on = setting(parser, u"rate-limits"_s, "CONFAB_RATE_LIMITS"); !on.isEmpty()) {
+        if (on != "on"_L1 && on != "off"_L1)
+            return fail(u"--rate-limits: expected on or off"_s);
+        config.rateLimits = on == "on"_L1;
+    }
+    const struct
+    {
+        const char *option;
+        const char *env;
+        limits::Rate *rate;
+    } rates[] = {
+        { "login-rate-user", "CONFAB_LOGIN_RATE_USER", &config.loginPerUser },
+        { "login-rate-address", "CONFAB_LOGIN_RATE_ADDRESS", &config.loginPerAddress },
+        { "register-rate-address", "CONFAB_REGISTER_RATE_ADDRESS", &config.registerPerAddress },
+        { "send-rate-device", "CONFAB_SEND_RATE_DEVICE", &config.sendsPerDevice },
+    };
+    for (const auto &rate : rates) {
+        const QString option = QString::fromLatin1(rate.option);
+        if (const QString text = setting(parser, option, rate.env);
+            !text.isEmpty() && !parseRate(text, rate.rate)) {
+            return fail(u"--%1: expected COUNT/SECONDS (e.g. 10/60) or 0"_s.arg(option));
+        }
+    }
+    const struct
+    {
+        const char *option;
+        const char *env;
+        int *value;
+        bool zeroAllowed;
+    } numbers[] = {
+        { "max-connections", "CONFAB_MAX_CONNECTIONS", &config.maxConnections, true },
+        { "max-connections-per-address", "CONFAB_MAX_CONNECTIONS_PER_ADDRESS",
+          &config.maxConnectionsPerAddress, true },
+        { "max-devices", "CONFAB_MAX_DEVICES", &config.maxDevicesPerAccount, true },
+        { "request-timeout", "CONFAB_REQUEST_TIMEOUT_MS", &config.requestTimeoutMs, false },
+        { "idle-timeout", "CONFAB_IDLE_TIMEOUT_MS", &config.idleTimeoutMs, false },
+    };
+    for (const auto &number : numbers) {
+        const QString option = QString::fromLatin1(number.option);
+        if (const QString text = setting(parser, option, number.env); !text.isEmpty()) {
+            bool ok = false;
+            const int value = text.toInt(&ok);
+            if (!ok || value < 0 || (value == 0 && !number.zeroAllowed))
+                return fail(u"--%1: expected a %2 number"_s.arg(
+                    option, number.zeroAllowed ? u"non-negative"_s : u"positive"_s));
+            *number.value = value;
+        }
+    }
+    if (const QString proxy = setting(parser, u"trusted-proxy"_s, "CONFAB_TRUSTED_PROXY");
+        !proxy.isEmpty() && !config.trustedProxy.setAddress(proxy)) {
+        return fail(u"--trusted-proxy: expected an IP address"_s);
+    }
     return result;
 }
 

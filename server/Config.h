@@ -2,6 +2,7 @@
 #pragma once
 
 #include "common/Result.h"
+#include "server/limits/TokenBucket.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -23,6 +24,32 @@ struct ServerConfig
     int presenceGraceMs = 30'000;
     QString publicUrl; // ws(s)://host:port/ws for discovery; empty: from the request's Host
     bool synchronousFull = true;
+
+    // TLS on the listening port (https:// and wss://) when both are set: PEM files.
+    QString tlsCertFile;
+    QString tlsKeyFile;
+    bool tls() const { return !tlsCertFile.isEmpty(); }
+
+    // Abuse limits (docs/security.md). A rate of count 0 and a cap of 0 are off.
+    bool rateLimits = true; // --rate-limits off: no per-address/per-device rates or caps
+    limits::Rate loginPerUser { 10, 60'000 };
+    limits::Rate loginPerAddress { 30, 60'000 };
+    limits::Rate registerPerAddress { 10, 3'600'000 };
+    limits::Rate sendsPerDevice { 100, 10'000 };
+    int maxConnections = 4096;
+    int maxConnectionsPerAddress = 64;
+    int maxDevicesPerAccount = 100;
+    // Slow peers: a request (head and body) must arrive within requestTimeoutMs of its first
+    // byte or of the previous answer; an idle keep-alive connection is closed after idleTimeoutMs.
+    int requestTimeoutMs = 10'000;
+    int idleTimeoutMs = 30'000;
+    // A reverse proxy whose X-Forwarded-For is believed (null: none).
+    QHostAddress trustedProxy;
+
+    // The limits in force: those above, with the per-address and per-device ones off when
+    // rateLimits is off.
+    limits::Rate effective(limits::Rate rate) const { return rateLimits ? rate : limits::Rate {}; }
+    int effectivePerAddressCap() const { return rateLimits ? maxConnectionsPerAddress : 0; }
 
     QString databasePath() const;
     int workerCount() const;

@@ -63,6 +63,18 @@ QByteArray Metrics::render() const
     counter("confab_registrations_total", "Accounts registered.", registrations.load());
     counter("confab_logins_total", "Successful logins (devices created).", logins.load());
     counter("confab_login_failures_total", "Failed logins.", loginFailures.load());
+    out.append("# HELP confab_limit_refusals_total Requests, frames and connections refused by "
+               "a limit.\n# TYPE confab_limit_refusals_total counter\n");
+    static constexpr const char *kRefusalNames[] = {
+        "login_user",       "login_address",     "register_address",    "send",
+        "send_abuse_close", "connections_total", "connections_address", "devices",
+        "request_timeout",  "json_nesting",
+    };
+    static_assert(std::size(kRefusalNames) == std::size_t(Refusal::Count_));
+    for (std::size_t i = 0; i < std::size(kRefusalNames); ++i) {
+        out.append("confab_limit_refusals_total{limit=\"").append(kRefusalNames[i]).append("\"} ");
+        out.append(QByteArray::number(refusals[i].load())).append('\n');
+    }
     sendSeconds.render(out, "confab_send_seconds",
                        "Time from a send frame's arrival to its durable `sent` answer.");
     if (renderExtra)

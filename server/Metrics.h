@@ -25,6 +25,21 @@ private:
     std::atomic<quint64> m_sumMicros { 0 };
 };
 
+// Why a request or connection was refused by a limit (docs/security.md).
+enum class Refusal {
+    LoginUser,
+    LoginAddress,
+    RegisterAddress,
+    Send,
+    SendAbuse, // closed with 4008
+    ConnectionsTotal,
+    ConnectionsAddress,
+    Devices,
+    RequestTimeout, // slow HTTP request or idle keep-alive cut
+    JsonNesting,
+    Count_
+};
+
 struct Metrics
 {
     std::atomic<qint64> connectionsOpen { 0 }; // TCP connections, HTTP or WebSocket
@@ -40,10 +55,14 @@ struct Metrics
     std::atomic<quint64> registrations { 0 };
     std::atomic<quint64> logins { 0 };
     std::atomic<quint64> loginFailures { 0 };
+    std::array<std::atomic<quint64>, std::size_t(Refusal::Count_)> refusals {};
     Histogram sendSeconds; // from a send frame's arrival to its `sent` answer
 
     // Extra lines computed when scraped (store queue depths, commit statistics).
     std::function<void(QByteArray &)> renderExtra;
+
+    void refuse(Refusal why) { ++refusals[std::size_t(why)]; }
+    quint64 refused(Refusal why) const { return refusals[std::size_t(why)].load(); }
 
     QByteArray render() const;
 };

@@ -13,6 +13,10 @@
 
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QThread>
 
 #include <future>
@@ -28,6 +32,38 @@ constexpr int kAccountThreads = 2;
 constexpr int kQueryThreads = 2;
 // How long clients have to answer the close handshake at shutdown.
 constexpr int kCloseHandshakeMs = 1000;
+// The server side of TLS from PEM files: a certificate chain (leaf first) and its private key.
+Result<QSslConfiguration> loadTls(const QString &certFile, const QString &keyFile)
+{
+    if (!QSslSocket::supportsSsl())
+        return Error { ErrorCode::Internal, u"TLS is not available (no TLS backend)"_s };
+    QFile cert(certFile);
+    if (!cert.open(QIODevice::ReadOnly))
+        return Error { ErrorCode::Internal,
+                       u"cannot read %1: %2"_s.arg(certFile, cert.errorString()) };
+    const QList<QSslCertificate> chain = QSslCertificate::fromDevice(&cert, QSsl::Pem);
+    if (chain.isEmpty())
+        return Error { ErrorCode::Internal, u"no PEM certificate in %1"_s.arg(certFile) };
+    QFile keyData(keyFile);
+    if (!keyData.open(QIODevice::ReadOnly))
+        return Error { ErrorCode::Internal,
+                       u"cannot read %1: %2"_s.arg(keyFile, keyData.errorString()) };
+    const QByteArray pem = keyData.readAll();
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : { QSsl::Rsa, QSsl::Ec, QSsl::Opaque }) {
+        key = QSslKey(pem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull())
+        return Error { ErrorCode::Internal, u"no usable PEM private key in %1"_s.arg(keyFile) };
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients authenticate with tokens
+    return tls;
+}
+
 } // namespace
 
 Server::Server(ServerConfig config, QObject *parent)
@@ -46,6 +82,13 @@ Result<Done> Server::start()
         return Error { ErrorCode::Internal, u"libsodium cannot be initialised"_s };
     if (!QDir().mkpath(m_config.dataDir))
         return Error { ErrorCode::Internal, u"cannot create %1"_s.arg(m_config.dataDir) };
+
+    if (m_config.tls()) {
+        auto tls = loadTls(m_config.tlsCertFile, m_config.tlsKeyFile);
+        if (!tls)
+            return tls.error();
+        m_tls = std::move(tls).value();
+    }
 
     const store::DatabaseConfig database { m_config.databasePath(), m_config.synchronousFull };
     {
@@ -81,11 +124,13 @@ Result<Done> Server::start()
             return watchers.error();
         m_presence->setWatchers(std::move(watchers).value());
     }
-    m_context = std::make_unique<ServerContext>(ServerContext {
-        m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api, *m_presence });
+    m_context = std::make_unique<ServerContext>(
+        ServerContext { m_config, *m_writer, *m_queries, *m_accounts, m_router, m_metrics, m_api,
+                        *m_presence, m_limits, m_config.tls() ? &m_tls : nullptr });
     m_api.setContext(m_context.get());
     m_metrics.renderExtra = [writer = m_writer.get(), queries = m_queries.get(),
-                             accounts = m_accounts.get(), router = &m_router](QByteArray &out) {
+                             accounts = m_accounts.get(), router = &m_router,
+                             limits = &m_limits](QByteArray &out) {
         const store::WriterStats stats = writer->stats();
         renderMetric(out, "confab_store_transactions_total", "counter",
                      "Write transactions committed or failed.", stats.transactions);
@@ -101,6 +146,7 @@ Result<Done> Server::start()
                      accounts->queued());
         renderMetric(out, "confab_users_online", "gauge", "Users with a connected device.",
                      router->onlineUsers());
+        limits->render(out);
     };
 
     for (int i = 0; i < m_config.workerCount(); ++i) {
@@ -125,9 +171,11 @@ Result<Done> Server::start()
                            .arg(message) };
     }
     m_running = true;
-    qCInfo(lcServer, "listening on %s:%d with %d workers, data in %s",
-           qUtf8Printable(m_config.host.toString()), port(), int(m_workers.size()),
-           qUtf8Printable(m_config.databasePath()));
+    if (!m_config.rateLimits)
+        qCInfo(lcServer, "per-address and per-device rate limits are off (--rate-limits off)");
+    qCInfo(lcServer, "listening on %s:%d%s with %d workers, data in %s",
+           qUtf8Printable(m_config.host.toString()), port(), m_config.tls() ? " (TLS)" : "",
+           int(m_workers.size()), qUtf8Printable(m_config.databasePath()));
     return Done {};
 }
 

@@ -7,9 +7,11 @@
 #include "server/Metrics.h"
 #include "server/Router.h"
 #include "server/http/HttpApi.h"
+#include "server/limits/AbuseLimits.h"
 
 #include <QList>
 #include <QObject>
+#include <QSslConfiguration>
 
 #include <memory>
 
@@ -51,6 +53,8 @@ private:
     Metrics m_metrics;
     Router m_router;
     HttpApi m_api;
+    AbuseLimits m_limits { m_config };
+    QSslConfiguration m_tls;
     std::unique_ptr<store::Writer> m_writer;
     std::unique_ptr<store::QueryPool> m_queries;
     std::unique_ptr<store::QueryPool> m_accounts;

@@ -1,8 +1,15 @@
 // What the parts of a running server share, handed to each part through its constructor.
 #pragma once
 
+#include <QtGlobal>
+
+QT_BEGIN_NAMESPACE
+class QSslConfiguration;
+QT_END_NAMESPACE
+
 namespace confab {
 
+struct AbuseLimits;
 struct ServerConfig;
 struct Metrics;
 class Router;
@@ -24,6 +31,8 @@ struct ServerContext
     Metrics &metrics;
     HttpApi &api;
     Presence &presence;
+    AbuseLimits &limits;
+    const QSslConfiguration *tls; // null: plain HTTP and WebSocket
 };
 
 } // namespace confab

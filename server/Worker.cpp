@@ -4,14 +4,17 @@
 #include "server/Logging.h"
 #include "server/Metrics.h"
 #include "server/http/HttpConnection.h"
+#include "server/limits/AbuseLimits.h"
 #include "server/ws/Session.h"
 
 #include <QDateTime>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace confab {
@@ -19,15 +22,19 @@ namespace confab {
 using namespace Qt::StringLiterals;
 
 namespace {
-// Counts a connection for as long as its socket exists. A child object rather than a connection
-// to destroyed(): QWebSocket disconnects every signal of the socket it upgrades.
+// Counts a connection for as long as its socket exists, and holds its place under the
+// connection caps. A child object rather than a connection to destroyed(): QWebSocket disconnects
+// every signal of the socket it upgrades.
 class ConnectionCount : public QObject
 {
 public:
-    ConnectionCount(QTcpSocket *socket, std::atomic<int> &live, std::atomic<qint64> &open)
+    ConnectionCount(QTcpSocket *socket, std::atomic<int> &live, std::atomic<qint64> &open,
+                    limits::ConnectionCaps &caps, const QHostAddress &peer)
         : QObject(socket)
         , m_live(live)
         , m_open(open)
+        , m_caps(caps)
+        , m_peer(peer)
     {
         ++m_live;
         ++m_open;
@@ -36,12 +43,48 @@ public:
     {
         --m_live;
         --m_open;
+        m_caps.release(m_peer);
     }
 
 private:
     std::atomic<int> &m_live;
     std::atomic<qint64> &m_open;
+    limits::ConnectionCaps &m_caps;
+    QHostAddress m_peer;
 };
+
+// The peer address of an accepted descriptor (as QTcpSocket would report it).
+QHostAddress peerOf(qintptr descriptor)
+{
+    sockaddr_storage address {};
+    socklen_t length = sizeof(address);
+    if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        return {};
+    QHostAddress peer(reinterpret_cast<const sockaddr *>(&address));
+    // As QTcpSocket does: an IPv4-mapped IPv6 peer on a dual-stack socket is the IPv4 address.
+    bool isV4 = false;
+    const quint32 v4 = peer.toIPv4Address(&isV4);
+    if (isV4 && peer.protocol() == QAbstractSocket::IPv6Protocol)
+        peer = QHostAddress(v4);
+    return peer;
+}
+
+// Answers a connection over a cap and closes it (a TLS one is just closed: no handshake for it).
+void refuse(qintptr descriptor, bool plain)
+{
+    if (plain) {
+        static const QByteArray answer = []() -> QByteArray {
+            const QByteArray body = QByteArrayLiteral(
+                R"({"error":{"code":"unavailable","message":"too many connections, try later"}})");
+            return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                   "Retry-After: 5\r\nConnection: close\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+        }();
+        [[maybe_unused]] const auto written =
+            ::write(int(descriptor), answer.constData(), size_t(answer.size()));
+    }
+    ::close(int(descriptor));
+}
 } // namespace
 
 Worker::Worker(int index, ServerContext &context)
@@ -78,14 +121,36 @@ void Worker::accept(qintptr descriptor)
             ::close(int(descriptor));
             return;
         }
-        auto *socket = new QTcpSocket;
+        using Admission = limits::ConnectionCaps::Admission;
+        const QHostAddress peer = peerOf(descriptor);
+        const Admission admission = m_context.limits.connections.admit(peer);
+        if (admission != Admission::Admitted) {
+            m_context.metrics.refuse(admission == Admission::TotalFull
+                                         ? Refusal::ConnectionsTotal
+                                         : Refusal::ConnectionsAddress);
+            qCInfo(lcServer, "refused a connection from %s: too many connections%s",
+                   qUtf8Printable(peer.toString()),
+                   admission == Admission::TotalFull ? "" : " from this address");
+            refuse(descriptor, !m_context.tls);
+            return;
+        }
+        QTcpSocket *socket = m_context.tls ? new QSslSocket : new QTcpSocket;
         if (!socket->setSocketDescriptor(descriptor)) {
             qCWarning(lcServer) << "cannot take a connection:" << socket->errorString();
+            m_context.limits.connections.release(peer);
             ::close(int(descriptor));
             delete socket;
             return;
         }
-        new ConnectionCount(socket, m_live, m_context.metrics.connectionsOpen);
+        new ConnectionCount(socket, m_live, m_context.metrics.connectionsOpen,
+                            m_context.limits.connections, peer);
+        if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+            ssl->setSslConfiguration(*m_context.tls);
+            connect(ssl, &QSslSocket::sslErrors, ssl, [ssl](const QList<QSslError> &errors) {
+                qCDebug(lcServer) << "TLS errors from" << ssl->peerAddress() << errors;
+            });
+            ssl->startServerEncryption();
+        }
         new HttpConnection(socket, this);
     });
 }

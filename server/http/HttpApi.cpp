@@ -1,6 +1,7 @@
 #include "server/http/HttpApi.h"
 
 #include "common/HttpTypes.h"
+#include "common/JsonNesting.h"
 #include "common/Validation.h"
 #include "server/Config.h"
 #include "server/Credentials.h"
@@ -8,6 +9,7 @@
 #include "server/Metrics.h"
 #include "server/Router.h"
 #include "server/ServerContext.h"
+#include "server/limits/AbuseLimits.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
 
@@ -43,6 +45,17 @@ HttpResponse failure(ErrorCode code, const QString &message)
     return failure(Error { code, message });
 }
 
+// 429 with Retry-After: the seconds until the limit lets the next attempt through.
+HttpResponse rateLimited(qint64 retryAfterMs)
+{
+    const qint64 seconds = qMax<qint64>(1, (retryAfterMs + 999) / 1000);
+    HttpResponse response =
+        failure(ErrorCode::RateLimited, u"too many attempts; try again in %1 s"_s.arg(seconds));
+    response.headers.append(
+        std::pair<QByteArray, QByteArray>("Retry-After", QByteArray::number(seconds)));
+    return response;
+}
+
 HttpResponse noContent()
 {
     HttpResponse response;
@@ -58,8 +71,13 @@ HttpResponse methodNotAllowed(const QByteArray &allow)
     return response;
 }
 
-Result<QJsonObject> jsonBody(const HttpRequest &request)
+Result<QJsonObject> jsonBody(const HttpRequest &request, Metrics &metrics)
 {
+    if (jsonNestingDepth(request.body) > limits::kMaxJsonNesting) {
+        metrics.refuse(Refusal::JsonNesting);
+        return Error { ErrorCode::BadRequest,
+                       u"JSON nested deeper than %1 levels"_s.arg(limits::kMaxJsonNesting) };
+    }
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
     if (error.error != QJsonParseError::NoError)
@@ -157,12 +175,18 @@ Result<store::DeviceAuth> HttpApi::authenticate(const Call &call, store::Stateme
 
 HttpResponse HttpApi::registerAccount(const Call &call)
 {
-    const auto body = jsonBody(call.request);
+    const auto body = jsonBody(call.request, m_context->metrics);
     if (!body)
         return failure(body.error());
     const auto request = RegisterRequest::fromJson(*body);
     if (!request)
         return failure(request.error());
+    qint64 retryAfterMs = 0;
+    if (!m_context->limits.registerPerAddress.tryTake(limits::addressKey(call.peer),
+                                                      &retryAfterMs)) {
+        m_context->metrics.refuse(Refusal::RegisterAddress);
+        return rateLimited(retryAfterMs);
+    }
     const auto hash = credentials::hashPassword(request->password);
     if (!hash)
         return failure(ErrorCode::Internal, u"cannot hash the password"_s);
@@ -179,7 +203,7 @@ HttpResponse HttpApi::registerAccount(const Call &call)
 
 HttpResponse HttpApi::login(const Call &call, store::Statements &sql)
 {
-    const auto body = jsonBody(call.request);
+    const auto body = jsonBody(call.request, m_context->metrics);
     if (!body)
         return failure(body.error());
     const auto request = LoginRequest::fromJson(*body);
@@ -190,6 +214,18 @@ HttpResponse HttpApi::login(const Call &call, store::Statements &sql)
         return failure(ErrorCode::BadCredentials, u"wrong username or password"_s);
     };
     const auto username = validation::normalizeUsername(request->username);
+    // Limited before anything looks the account up, so a known and an unknown username are
+    // limited and answered alike.
+    qint64 retryAfterMs = 0;
+    if (!m_context->limits.loginPerAddress.tryTake(limits::addressKey(call.peer), &retryAfterMs)) {
+        m_context->metrics.refuse(Refusal::LoginAddress);
+        return rateLimited(retryAfterMs);
+    }
+    if (!m_context->limits.loginPerUser.tryTake(username ? *username : request->username.toLower(),
+                                                &retryAfterMs)) {
+        m_context->metrics.refuse(Refusal::LoginUser);
+        return rateLimited(retryAfterMs);
+    }
     const auto account = username ? store::accounts::findAccount(sql, *username)
                                   : Result<store::Account>(ErrorCode::NotFound, {});
     if (!account) {
@@ -204,12 +240,26 @@ HttpResponse HttpApi::login(const Call &call, store::Statements &sql)
     const QString token = credentials::newToken();
     const QString deviceName = request->deviceName.isEmpty() ? u"device"_s : request->deviceName;
     const qint64 userId = account->userId;
+    const int maxDevices = m_context->config.maxDevicesPerAccount;
     const auto device = m_context->writer.run<qint64>(
-        [userId, deviceName, hash = credentials::tokenHash(token)](store::WriteTxn &txn) {
+        [userId, deviceName, maxDevices,
+         hash = credentials::tokenHash(token)](store::WriteTxn &txn) -> Result<qint64> {
+            if (maxDevices > 0) {
+                const auto count = store::accounts::deviceCount(txn.sql, userId);
+                if (!count)
+                    return count.error();
+                if (*count >= maxDevices)
+                    return Error { ErrorCode::Forbidden,
+                                   u"this account has %1 devices, the most allowed; remove one "
+                                   "first"_s.arg(maxDevices) };
+            }
             return store::accounts::createDevice(txn, userId, deviceName, hash);
         });
-    if (!device)
+    if (!device) {
+        if (device.error().code == ErrorCode::Forbidden)
+            m_context->metrics.refuse(Refusal::Devices);
         return failure(device.error());
+    }
     ++m_context->metrics.logins;
     return json(200, LoginResponse { token, *device, account->username }.toJson());
 }
@@ -267,7 +317,8 @@ HttpResponse HttpApi::discovery(const Call &call)
             const auto &config = m_context->config;
             host = config.host.toString().toUtf8() + ':' + QByteArray::number(config.port);
         }
-        url = u"ws://"_s + QString::fromUtf8(host) + u"/ws"_s;
+        url = (m_context->config.tls() ? u"wss://"_s : u"ws://"_s) + QString::fromUtf8(host)
+            + u"/ws"_s;
     }
     return json(200, DiscoveryResponse { { ServerInfo { url, 0.0 } } }.toJson());
 }

@@ -1,6 +1,7 @@
 #include "server/http/HttpConnection.h"
 
 #include "common/HttpTypes.h"
+#include "server/Config.h"
 #include "server/Logging.h"
 #include "server/Metrics.h"
 #include "server/Worker.h"
@@ -19,8 +20,6 @@ using http::HttpParser;
 using http::HttpResponse;
 
 namespace {
-// A request must arrive whole, and an idle keep-alive connection must be used, within this.
-constexpr int kIdleTimeoutMs = 30'000;
 // How long a refused client may go on sending before the connection is cut.
 constexpr int kLingerMs = 2'000;
 
@@ -45,11 +44,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker)
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
     m_idleTimer->setSingleShot(true);
-    connect(m_idleTimer, &QTimer::timeout, this, [this] {
-        if (!m_busy)
-            m_socket->abort();
-    });
-    m_idleTimer->start(kIdleTimeoutMs);
+    connect(m_idleTimer, &QTimer::timeout, this, &HttpConnection::onTimeout);
+    // A new connection has the request deadline for its first request (TLS handshake included).
+    m_idleTimer->start(m_worker->context().config.requestTimeoutMs);
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
@@ -67,6 +64,11 @@ void HttpConnection::onReadyRead()
     const QByteArray data = m_socket->peek(limits.maxHeadBytes + limits.maxBodyBytes);
     if (data.isEmpty())
         return;
+    if (m_idle) {
+        // The first byte of the next request: it has the request deadline to arrive whole.
+        m_idle = false;
+        m_idleTimer->start(m_worker->context().config.requestTimeoutMs);
+    }
     auto status = m_parser.parseHead(data);
     if (status == HttpParser::Status::HeadComplete && m_parser.request().isWebSocketUpgrade()) {
         if (m_parser.request().path != "/ws"_L1) {
@@ -110,8 +112,44 @@ void HttpConnection::onReadyRead()
     m_socket->read(m_parser.consumedBytes());
     m_busy = true;
     m_keepAlive = m_parser.request().keepAlive();
-    m_worker->context().api.handle(m_parser.request(), m_socket->peerAddress(),
+    m_idleTimer->stop();
+    m_worker->context().api.handle(m_parser.request(), clientAddress(),
                                    m_worker->bind(this, &HttpConnection::onResponse));
+}
+
+QHostAddress HttpConnection::clientAddress() const
+{
+    // Behind a trusted reverse proxy, the client is the last address the proxy appended.
+    const QHostAddress peer = m_socket->peerAddress();
+    const QHostAddress &proxy = m_worker->context().config.trustedProxy;
+    if (proxy.isNull() || !peer.isEqual(proxy, QHostAddress::TolerantConversion))
+        return peer;
+    const QByteArray forwarded = m_parser.request().header("X-Forwarded-For");
+    if (forwarded.isEmpty())
+        return peer;
+    const QHostAddress client(QString::fromLatin1(forwarded.split(',').constLast().trimmed()));
+    return client.isNull() ? peer : client;
+}
+
+void HttpConnection::onTimeout()
+{
+    if (m_busy || m_lingering) {
+        if (m_lingering)
+            m_socket->abort();
+        return;
+    }
+    if (m_idle && m_answered > 0) {
+        // An idle keep-alive connection: closed quietly.
+        m_socket->disconnectFromHost();
+        return;
+    }
+    m_worker->context().metrics.refuse(Refusal::RequestTimeout);
+    if (m_socket->bytesAvailable() > 0) {
+        qCDebug(lcHttp) << "request timeout from" << m_socket->peerAddress();
+        fail(408, u"the request did not arrive in time"_s);
+        return;
+    }
+    m_socket->abort();
 }
 
 void HttpConnection::closeWhenIdle()
@@ -129,9 +167,11 @@ void HttpConnection::abort()
 void HttpConnection::onResponse(HttpResponse response)
 {
     m_busy = false;
+    ++m_answered;
     write(response, m_keepAlive);
     if (m_keepAlive) {
-        m_idleTimer->start(kIdleTimeoutMs);
+        m_idle = true;
+        m_idleTimer->start(m_worker->context().config.idleTimeoutMs);
         // A pipelined request may already be waiting.
         if (m_socket->bytesAvailable() > 0)
             onReadyRead();

@@ -1,10 +1,13 @@
 // One TCP connection while it speaks HTTP: reads requests (keep-alive, one at a time), hands each
-// to the HttpApi and writes its answer. A WebSocket handshake on /ws is handed, unread, to the
+// to the HttpApi and writes its answer. A request must arrive whole within the request timeout
+// (else 408, or a plain close if nothing came), an idle keep-alive connection is closed after the
+// idle timeout. A WebSocket handshake on /ws is handed, unread, to the
 // worker's QWebSocketServer.
 #pragma once
 
 #include "server/http/HttpParser.h"
 
+#include <QHostAddress>
 #include <QObject>
 
 QT_BEGIN_NAMESPACE
@@ -31,6 +34,9 @@ private:
     void fail(int status, const QString &message);
     void write(const http::HttpResponse &response, bool keepAlive);
     void lingerAndClose();
+    void onTimeout();
+    // The peer, or behind the trusted proxy the client it names in X-Forwarded-For.
+    QHostAddress clientAddress() const;
 
     QTcpSocket *m_socket;
     Worker *m_worker;
@@ -39,6 +45,8 @@ private:
     bool m_busy = false; // a request is being answered
     bool m_keepAlive = true;
     bool m_lingering = false; // answered an error; discarding input until closed
+    bool m_idle = false; // answered; waiting for the next request on a keep-alive connection
+    int m_answered = 0;
 };
 
 } // namespace confab

@@ -75,6 +75,15 @@ Result<qint64> createDevice(WriteTxn &txn, qint64 userId, const QString &name,
     return insert->lastInsertId().toLongLong();
 }
 
+Result<int> deviceCount(Statements &sql, qint64 userId)
+{
+    auto query = sql.get(u"SELECT COUNT(*) FROM devices WHERE user_id = ?"_s);
+    query->addBindValue(userId);
+    if (!query.run() || !query->next())
+        return storageError();
+    return query->value(0).toInt();
+}
+
 Result<DeviceAuth> deviceByToken(Statements &sql, const QByteArray &tokenHash)
 {
     auto query = sql.get(u"SELECT d.id, d.user_id, u.username, d.acked_seq FROM devices d "

@@ -45,6 +45,8 @@ Result<DeviceAuth> deviceByToken(Statements &sql, const QByteArray &tokenHash);
 // not_found unless the device exists and belongs to the user. Its token stops working at once.
 Result<Done> removeDevice(WriteTxn &txn, qint64 userId, qint64 deviceId);
 Result<QList<DeviceInfo>> devicesOf(Statements &sql, qint64 userId);
+// How many devices (tokens) the user has.
+Result<int> deviceCount(Statements &sql, qint64 userId);
 // Records that the device was seen now (on connect and on disconnect).
 Result<Done> touchDevice(WriteTxn &txn, qint64 deviceId);
 

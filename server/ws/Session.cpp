@@ -1,6 +1,7 @@
 #include "server/ws/Session.h"
 
 #include "common/Events.h"
+#include "common/JsonNesting.h"
 #include "common/Limits.h"
 #include "common/Requests.h"
 #include "server/Config.h"
@@ -10,6 +11,7 @@
 #include "server/Presence.h"
 #include "server/Router.h"
 #include "server/Worker.h"
+#include "server/limits/AbuseLimits.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
 #include "server/ws/Request.h"
@@ -29,6 +31,7 @@ namespace {
 constexpr int kCloseUnauthorized = 4001;
 constexpr int kCloseAuthTimeout = 4002;
 constexpr int kCloseHeartbeatTimeout = 4000;
+constexpr int kCloseRateLimit = 4008;
 // Requests a client may send behind its auth before the welcome is out.
 constexpr qsizetype kMaxWaitingRequests = 64;
 // How long a close handshake may take before the connection is cut.
@@ -189,6 +192,13 @@ void Session::handleFrame(const QString &text)
         m_waiting.append(text);
         return;
     }
+    if (jsonNestingDepth(QStringView(text)) > limits::kMaxJsonNesting) {
+        m_context.metrics.refuse(Refusal::JsonNesting);
+        sendError(QJsonValue::Undefined,
+                  Error { ErrorCode::BadRequest,
+                          u"JSON nested deeper than %1 levels"_s.arg(limits::kMaxJsonNesting) });
+        return;
+    }
     const Envelope envelope = Envelope::parse(text);
     if (envelope.error) {
         sendError(envelope.id, *envelope.error);
@@ -213,6 +223,8 @@ void Session::dispatch(const Envelope &envelope)
         sendJson(PongEvent { envelope.requestId() }.toJson());
         return;
     }
+    if (type == SendRequest::kType && !admitSend(envelope))
+        return;
     const RequestHandler handler = requestHandlers().value(type);
     if (!handler) {
         sendError(envelope.id, Error { ErrorCode::BadRequest, u"unknown type '%1'"_s.arg(type) });
@@ -223,6 +235,27 @@ void Session::dispatch(const Envelope &envelope)
                       envelope.object,
                       Reply(m_worker, this, envelope.id),
                       m_context });
+}
+
+bool Session::admitSend(const Envelope &envelope)
+{
+    AbuseLimits &abuse = m_context.limits;
+    const QString device = QString::number(m_device.deviceId);
+    qint64 retryAfterMs = 0;
+    if (abuse.sendsPerDevice.tryTake(device, &retryAfterMs))
+        return true;
+    if (!abuse.refusedSendsPerDevice.tryTake(device)) {
+        m_context.metrics.refuse(Refusal::SendAbuse);
+        qCInfo(lcSession, "closing device %lld of %s: sends far over the rate limit",
+               m_device.deviceId, qUtf8Printable(m_device.username));
+        close(kCloseRateLimit, u"rate limit"_s);
+        return false;
+    }
+    m_context.metrics.refuse(Refusal::Send);
+    sendError(
+        envelope.id,
+        Error { ErrorCode::RateLimited, u"too many sends; retry in %1 ms"_s.arg(retryAfterMs) });
+    return false;
 }
 
 void Session::handleAuth(const Envelope &envelope)

@@ -57,6 +57,9 @@ private:
 
     void dispatch(const Envelope &envelope);
     void handleAuth(const Envelope &envelope);
+    // The device's send rate (shared by its connections): false, answered rate_limited or
+    // closed with 4008, when over it.
+    bool admitSend(const Envelope &envelope);
     void onTokenChecked(Result<store::DeviceAuth> device);
     void onWelcome(Result<qint64> latestSeq);
 

@@ -1,11 +1,12 @@
 // The client library against a real confabd: two clients chatting, the outbox across a server
 // outage and an app restart, a cold start from the cache with the server down, a new device, and
-// a gap in seq filled.
+// a gap in seq filled, and sends refused by the server's rate limit that go out again.
 #include "client/Cache.h"
 #include "client/Connection.h"
 #include "client/Outbox.h"
 #include "client/SyncEngine.h"
 #include "tests/support/Accounts.h"
+#include "tests/support/Metrics.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void newDeviceGetsListHistoryAndLiveMessages();
     void gapInSeqIsFilled();
     void permanentErrorMarksFailed();
+    void rateLimitedSendsGoOutLater();
 
 private:
     std::unique_ptr<ClientStack> stack(const TestDevice &device, const QString &name);
@@ -272,6 +274,33 @@ void TestClientSync::permanentErrorMarksFailed()
                               CachedMessage::State::Failed, kTimeoutMs);
     QVERIFY(alice->outbox->discard(pending->clientId));
     QVERIFY(!alice->cache->message(pending->clientId));
+}
+
+void TestClientSync::rateLimitedSendsGoOutLater()
+{
+    // A server that takes 3 sends at once and 3 a second: a burst of 5 gets 2 rate_limited
+    // answers, and those go out again on the same connection.
+    ServerProcess server({ u"--log-level"_s, u"warning"_s, u"--send-rate-device"_s, u"3/1"_s },
+                         ServerProcess::RateLimits::On);
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    HttpClient http;
+    const TestDevice carol = makeDevice(http, server, u"carol"_s);
+    QVERIFY(carol.ok());
+    auto client = std::make_unique<ClientStack>(m_dir.filePath(u"rate-carol/cache.sqlite3"_s),
+                                                carol.username, server.wsUrl(), carol.token);
+    QVERIFY(client->cache);
+    client->connection.start();
+    QTRY_VERIFY_WITH_TIMEOUT(client->online(), kTimeoutMs);
+    QSignalSpy stateChanges(&client->connection, &Connection::stateChanged);
+
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(client->outbox->send(u"user:carol"_s, u"burst %1"_s.arg(i)));
+    QTRY_VERIFY_WITH_TIMEOUT(client->cache->outbox().isEmpty(), kTimeoutMs);
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(client->count(u"user:carol"_s, u"burst %1"_s.arg(i)), 1);
+    QCOMPARE(stateChanges.size(), 0); // no reconnect needed
+    const auto refused = metric(server, "confab_limit_refusals_total{limit=\"send\"}");
+    QVERIFY(refused && *refused >= 1);
 }
 
 QTEST_GUILESS_MAIN(TestClientSync)

@@ -15,8 +15,9 @@ constexpr int kStartTimeoutMs = 30'000;
 constexpr int kStopTimeoutMs = 30'000;
 } // namespace
 
-ServerProcess::ServerProcess(QStringList extraArguments)
+ServerProcess::ServerProcess(QStringList extraArguments, RateLimits rateLimits)
     : m_extraArguments(std::move(extraArguments))
+    , m_rateLimits(rateLimits)
 { }
 
 ServerProcess::~ServerProcess()
@@ -37,6 +38,8 @@ bool ServerProcess::start()
     // The server's log goes to the test's stderr, so a failing test shows what the server saw.
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     QStringList arguments { u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, m_dataDir.path() };
+    if (m_rateLimits == RateLimits::Off)
+        arguments += QStringList { u"--rate-limits"_s, u"off"_s };
     arguments += m_extraArguments;
     // A test that crashes must not leave its server running (and holding the test's output open).
     m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });

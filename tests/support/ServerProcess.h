@@ -1,5 +1,7 @@
 // A real confabd process for integration tests: started on a free loopback port with a temporary
-// data directory, stopped with SIGTERM (or killed), restartable on the same data.
+// data directory, stopped with SIGTERM (or killed), restartable on the same data. Tests register
+// many users and send quickly from one address, so the rate limits are off (--rate-limits off)
+// unless a test asks for RateLimits::On (and sets the limits it tests with small values).
 #pragma once
 
 #include <QProcess>
@@ -14,7 +16,10 @@ namespace confab::test {
 class ServerProcess
 {
 public:
-    explicit ServerProcess(QStringList extraArguments = {});
+    enum class RateLimits { Off, On };
+
+    explicit ServerProcess(QStringList extraArguments = {},
+                           RateLimits rateLimits = RateLimits::Off);
     ~ServerProcess();
 
     // Starts confabd and waits until it listens. False (with the reason in errorString) if not.
@@ -35,6 +40,7 @@ public:
 
 private:
     QStringList m_extraArguments;
+    RateLimits m_rateLimits;
     QTemporaryDir m_dataDir;
     std::unique_ptr<QProcess> m_process;
     quint16 m_port = 0;
