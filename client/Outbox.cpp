@@ -17,9 +17,12 @@ namespace confab::client {
 using namespace Qt::StringLiterals;
 
 namespace {
-// A send refused with rate_limited goes again after this, plus up to as much again at random (so
-// a refused burst does not come back as one).
-constexpr int kRateLimitedRetryMs = 1000;
+// After a send refused with rate_limited the outbox pauses this long, plus up to as much again at
+// random (so devices refused together do not come back together).
+constexpr int kRateLimitedPauseMs = 1000;
+// Sends on the wire without an answer yet: enough to fill the pipe, few enough that a long
+// backlog (hours offline) goes out at the server's pace instead of as a burst it refuses.
+constexpr int kWindow = 16;
 
 // Errors that sending again will not cure: the message is marked failed, with the reason.
 bool isPermanent(ErrorCode code)
@@ -53,8 +56,7 @@ std::optional<CachedMessage> Outbox::send(const QString &conv, const QString &bo
     if (!pending)
         return std::nullopt;
     Q_EMIT messageChanged(conv, clientId);
-    if (m_connection.state() == Connection::State::Online)
-        transmit(*pending);
+    pump();
     return pending;
 }
 
@@ -62,12 +64,9 @@ bool Outbox::retry(const QString &clientId)
 {
     if (!m_cache.markPending(clientId))
         return false;
-    const auto message = m_cache.message(clientId);
-    if (message) {
+    if (const auto message = m_cache.message(clientId))
         Q_EMIT messageChanged(message->conv, clientId);
-        if (m_connection.state() == Connection::State::Online)
-            transmit(*message);
-    }
+    pump();
     return true;
 }
 
@@ -83,19 +82,35 @@ bool Outbox::discard(const QString &clientId)
 void Outbox::flush()
 {
     m_inFlight.clear(); // answers to the previous connection will not come
-    const QList<CachedMessage> pending = m_cache.outbox();
-    if (!pending.isEmpty())
-        qCInfo(lcClientOutbox, "sending %d pending messages", int(pending.size()));
-    for (const CachedMessage &message : pending)
-        transmit(message);
+    if (const qsizetype pending = m_cache.outbox().size())
+        qCInfo(lcClientOutbox, "sending %d pending messages", int(pending));
+    pump();
 }
 
-void Outbox::retransmit(const QString &clientId)
+void Outbox::pump()
 {
-    const auto message = m_cache.message(clientId);
-    if (message && message->state == CachedMessage::State::Pending
-        && m_connection.state() == Connection::State::Online)
-        transmit(*message);
+    if (m_paused || m_connection.state() != Connection::State::Online
+        || m_inFlight.size() >= kWindow)
+        return;
+    const QList<CachedMessage> pending = m_cache.outbox(); // oldest first
+    for (const CachedMessage &message : pending) {
+        if (m_inFlight.size() >= kWindow)
+            break;
+        transmit(message);
+    }
+}
+
+void Outbox::pause()
+{
+    if (m_paused)
+        return;
+    m_paused = true;
+    const int delayMs =
+        kRateLimitedPauseMs + int(QRandomGenerator::global()->bounded(kRateLimitedPauseMs));
+    QTimer::singleShot(delayMs, this, [this] {
+        m_paused = false;
+        pump();
+    });
 }
 
 void Outbox::transmit(const CachedMessage &message)
@@ -125,16 +140,15 @@ void Outbox::transmit(const CachedMessage &message)
                 qCInfo(lcClientOutbox) << "message failed:" << sent.error().message;
                 self->m_cache.markFailed(clientId, sent.error().message);
             } else if (sent.error().code == ErrorCode::RateLimited) {
-                // Over the server's send rate: again in a moment.
-                const int delayMs = kRateLimitedRetryMs
-                    + int(QRandomGenerator::global()->bounded(kRateLimitedRetryMs));
-                QTimer::singleShot(delayMs, self, [self, clientId] { self->retransmit(clientId); });
+                // Over the server's send rate: still pending, the outbox waits a moment.
+                self->pause();
                 return;
             } else {
                 // Still pending: it goes again after the next welcome.
                 return;
             }
             Q_EMIT self->messageChanged(conv, clientId);
+            self->pump();
         });
 }
 

@@ -1,8 +1,9 @@
 // Messages on their way out. A message is written to the cache first (shown at once as pending,
 // with a fresh client_id), sent when online, marked sent with the server's message, resent with
 // the same client_id after a reconnect or an app restart (the server stores it once), and marked
-// failed with the reason on a permanent error, for the user to retry or delete. A send refused with
-// rate_limited goes again after a second or two.
+// failed with the reason on a permanent error, for the user to retry or delete. At most a window
+// of sends is on the wire at once, oldest first; after a send refused with rate_limited the
+// outbox pauses a second or two, so a long backlog goes out at the server's pace.
 #pragma once
 
 #include "client/Cache.h"
@@ -37,14 +38,16 @@ Q_SIGNALS:
 
 private:
     void flush();
+    // Sends pending messages, oldest first, while online, not paused and the window has room.
+    void pump();
     void transmit(const CachedMessage &message);
-    // Sends the message again if it is still pending and the connection is online.
-    void retransmit(const QString &clientId);
+    void pause(); // after rate_limited
 
     Connection &m_connection;
     Cache &m_cache;
     SyncEngine &m_sync;
     QSet<QString> m_inFlight; // sent on this connection, no answer yet
+    bool m_paused = false;
 };
 
 } // namespace confab::client

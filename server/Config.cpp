@@ -5,6 +5,10 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <limits>
+
+#include <sys/resource.h>
+
 namespace confab {
 
 using namespace Qt::StringLiterals;
@@ -17,6 +21,20 @@ QString ServerConfig::databasePath() const
 int ServerConfig::workerCount() const
 {
     return workers > 0 ? workers : qMax(1, QThread::idealThreadCount());
+}
+
+int ServerConfig::connectionCap() const
+{
+    if (maxConnections >= 0)
+        return maxConnections;
+    // Each connection is a descriptor; the database files, the listener and the event loops'
+    // own descriptors need the rest.
+    constexpr rlim_t kReserved = 128;
+    rlimit files {};
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY)
+        return 0;
+    return files.rlim_cur > kReserved + 64 ? int(qMin<rlim_t>(files.rlim_cur - kReserved, rlim_t(std::numeric_limits<int>::max())))
+                                           : 64;
 }
 
 namespace {
@@ -184,7 +202,7 @@ ServerConfig::Parsed ServerConfig::parse(const QStringList &arguments)
           u"rate"_s },
         { u"max-connections"_s,
           u"Concurrent TCP connections in total, 0 = no cap [CONFAB_MAX_CONNECTIONS]. "
-          "Default 4096."_s,
+          "Default: the open-file limit less 128."_s,
           u"n"_s },
         { u"max-connections-per-address"_s,
           u"Concurrent TCP connections per client address, 0 = no cap "

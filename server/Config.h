@@ -36,7 +36,7 @@ struct ServerConfig
     limits::Rate loginPerAddress { 30, 60'000 };
     limits::Rate registerPerAddress { 10, 3'600'000 };
     limits::Rate sendsPerDevice { 100, 10'000 };
-    int maxConnections = 4096;
+    int maxConnections = -1; // -1: connectionCap() follows the open-file limit
     int maxConnectionsPerAddress = 64;
     int maxDevicesPerAccount = 100;
     // Slow peers: a request (head and body) must arrive within requestTimeoutMs of its first
@@ -53,6 +53,9 @@ struct ServerConfig
 
     QString databasePath() const;
     int workerCount() const;
+    // The total connection cap in force: --max-connections, or by default the process's
+    // open-file limit less what the server needs besides connections. 0: no cap.
+    int connectionCap() const;
 
     // Parses `arguments` (argv, program name first) and the environment. Exits for --help and
     // --version are reported as `exitCode`.

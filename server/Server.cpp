@@ -173,9 +173,10 @@ Result<Done> Server::start()
     m_running = true;
     if (!m_config.rateLimits)
         qCInfo(lcServer, "per-address and per-device rate limits are off (--rate-limits off)");
-    qCInfo(lcServer, "listening on %s:%d%s with %d workers, data in %s",
+    qCInfo(lcServer, "listening on %s:%d%s with %d workers, at most %d connections, data in %s",
            qUtf8Printable(m_config.host.toString()), port(), m_config.tls() ? " (TLS)" : "",
-           int(m_workers.size()), qUtf8Printable(m_config.databasePath()));
+           int(m_workers.size()), m_config.connectionCap(),
+           qUtf8Printable(m_config.databasePath()));
     return Done {};
 }
 

@@ -11,7 +11,7 @@ AbuseLimits::AbuseLimits(const ServerConfig &config)
     , registerPerAddress(config.effective(config.registerPerAddress))
     , sendsPerDevice(config.effective(config.sendsPerDevice))
     , refusedSendsPerDevice(config.effective(config.sendsPerDevice))
-    , connections(config.maxConnections, config.effectivePerAddressCap())
+    , connections(config.connectionCap(), config.effectivePerAddressCap())
 { }
 
 void AbuseLimits::render(QByteArray &out) const

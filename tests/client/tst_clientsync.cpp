@@ -77,6 +77,7 @@ private Q_SLOTS:
     void gapInSeqIsFilled();
     void permanentErrorMarksFailed();
     void rateLimitedSendsGoOutLater();
+    void longBacklogGoesOutAtTheServersPace();
 
 private:
     std::unique_ptr<ClientStack> stack(const TestDevice &device, const QString &name);
@@ -301,6 +302,36 @@ void TestClientSync::rateLimitedSendsGoOutLater()
     QCOMPARE(stateChanges.size(), 0); // no reconnect needed
     const auto refused = metric(server, "confab_limit_refusals_total{limit=\"send\"}");
     QVERIFY(refused && *refused >= 1);
+}
+
+void TestClientSync::longBacklogGoesOutAtTheServersPace()
+{
+    // 60 messages written offline against a server that takes 20 at once and 20 a second, and
+    // closes a device with 4008 once more than 20 sends in a row were refused: the outbox keeps
+    // to a window and pauses when refused, so everything arrives on one connection.
+    ServerProcess server({ u"--log-level"_s, u"warning"_s, u"--send-rate-device"_s, u"20/1"_s },
+                         ServerProcess::RateLimits::On);
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    HttpClient http;
+    const TestDevice dave = makeDevice(http, server, u"dave"_s);
+    QVERIFY(dave.ok());
+    auto client = std::make_unique<ClientStack>(m_dir.filePath(u"backlog-dave/cache.sqlite3"_s),
+                                                dave.username, server.wsUrl(), dave.token);
+    QVERIFY(client->cache);
+    constexpr int kBacklog = 60;
+    for (int i = 0; i < kBacklog; ++i)
+        QVERIFY(client->outbox->send(u"user:dave"_s, u"backlog %1"_s.arg(i)));
+    QCOMPARE(client->cache->outbox().size(), kBacklog);
+
+    client->connection.start();
+    QTRY_VERIFY_WITH_TIMEOUT(client->online(), kTimeoutMs);
+    QSignalSpy stateChanges(&client->connection, &Connection::stateChanged);
+    QTRY_VERIFY_WITH_TIMEOUT(client->cache->outbox().isEmpty(), kTimeoutMs);
+    for (int i = 0; i < kBacklog; ++i)
+        QCOMPARE(client->count(u"user:dave"_s, u"backlog %1"_s.arg(i)), 1);
+    QCOMPARE(stateChanges.size(), 0); // never closed with 4008
+    const auto refused = metric(server, "confab_limit_refusals_total{limit=\"send\"}");
+    QVERIFY(refused && *refused >= 1); // the server did push back
 }
 
 QTEST_GUILESS_MAIN(TestClientSync)
