@@ -129,6 +129,7 @@ void Connection::stop()
         m_state != State::Offline || m_nextRetryAt.isValid() || !m_lastError.isEmpty();
     m_state = State::Offline;
     m_nextRetryAt = QDateTime();
+    m_retryDelayMs = 0;
     m_lastError.clear();
     const QHash<QString, Reply> pending = takePending();
     qCInfo(lcClientConnection) << "stopped";
@@ -175,6 +176,7 @@ void Connection::connectNow()
 {
     m_retryTimer.stop();
     m_nextRetryAt = QDateTime();
+    m_retryDelayMs = 0;
     m_state = State::Connecting;
     m_socketError.clear();
     m_serverClosed = false;
@@ -325,6 +327,7 @@ void Connection::onWelcome(const QJsonObject &frame)
     m_failures = 0;
     m_lastError.clear();
     m_nextRetryAt = QDateTime();
+    m_retryDelayMs = 0;
     // The protocol asks for a ping at least every heartbeat_s; twice as often leaves room for
     // a late timer. The server drops a device silent for 2 × heartbeat_s, and we do the same
     // to a server, plus a margin for a slow answer.
@@ -366,6 +369,7 @@ void Connection::reject(int closeCode, const QString &reason)
     m_retryTimer.stop();
     m_state = State::Offline;
     m_nextRetryAt = QDateTime();
+    m_retryDelayMs = 0;
     const QString what = closeCode == kCloseLoggedOut ? u"This device was logged out"_s
                                                       : u"The server refused the token"_s;
     m_lastError = reason.isEmpty() ? u"%1 (%2)"_s.arg(what).arg(closeCode)
@@ -391,6 +395,7 @@ void Connection::scheduleRetry()
         int(std::clamp(capped * scale, 0.0, double(std::numeric_limits<int>::max())));
     m_failures = std::min(m_failures + 1, kMaxFailureExponent);
     m_retryTimer.start(delayMs);
+    m_retryDelayMs = delayMs;
     m_nextRetryAt = QDateTime::currentDateTime().addMSecs(delayMs);
 }
 

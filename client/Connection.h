@@ -63,6 +63,8 @@ public:
 
     State state() const { return m_state; }
     QDateTime nextRetryAt() const { return m_nextRetryAt; }
+    // The wait chosen (backoff and jitter) before the scheduled retry; 0 when none is scheduled.
+    int retryDelayMs() const { return m_retryDelayMs; }
     QString lastError() const { return m_lastError; }
     // The last welcome (valid while Online).
     const WelcomeEvent &welcome() const { return m_welcome; }
@@ -133,6 +135,7 @@ private:
     int m_failures = 0; // consecutive failed attempts, the backoff exponent
     State m_state = State::Offline;
     QDateTime m_nextRetryAt;
+    int m_retryDelayMs = 0;
     QString m_lastError;
     WelcomeEvent m_welcome;
 
