@@ -1,0 +1,155 @@
+// The pages against a real confabd and a real cache: sign-in errors, the conversation list,
+// sending from the chat view with the keyboard, the group page and the account page.
+import QtQuick
+import QtQuick.Controls
+import QtTest
+import Confab
+
+Item {
+    id: root
+    width: 900
+    height: 700
+
+    Component { id: sessionComponent; Session {} }
+    Component { id: loginComponent; LoginPage { anchors.fill: parent } }
+    Component { id: listComponent; ConversationList { width: 340; height: 600 } }
+    Component { id: chatComponent; ChatView { width: 560; height: 600 } }
+    Component { id: bannerComponent; ConnectionBanner { width: 400 } }
+    Component { id: stackComponent; StackView { anchors.fill: parent } }
+    Component { id: groupPageComponent; GroupPage {} }
+    Component { id: accountPageComponent; AccountPage {} }
+    Component { id: newChatPageComponent; NewChatPage {} }
+
+    SignalSpy { id: phaseSpy; signalName: "phaseChanged" }
+
+    TestCase {
+        name: "Pages"
+        when: windowShown
+
+        property int serial: 0
+        function uniqueName(prefix) {
+            serial += 1
+            return prefix + Date.now() % 100000 + "x" + serial
+        }
+
+        function signedInSession(username, register) {
+            const session = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            session.restore()
+            tryCompare(session, "phase", Session.SignedOut, 20000)
+            session.signIn(testEnv.serverUrl, username, "correct horse battery", "qml test", register)
+            tryCompare(session, "phase", Session.SignedIn, 30000)
+            tryCompare(session, "connection", "online", 30000)
+            return session
+        }
+
+        function test_loginSaysWhatIsWrong_data() {
+            return [
+                { tag: "unreachable", server: "http://127.0.0.1:1", expect: /reach|connect|refused/i },
+                { tag: "bad password", server: "", expect: /password|credential|invalid/i },
+            ]
+        }
+        function test_loginSaysWhatIsWrong(data) {
+            const session = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            session.restore()
+            tryCompare(session, "phase", Session.SignedOut, 20000)
+            const page = createTemporaryObject(loginComponent, root,
+                                               { session: session, defaultServer: data.server || testEnv.serverUrl })
+            const name = uniqueName("nobody")
+            findChild(page, "usernameField").text = name
+            findChild(page, "passwordField").text = "correct horse battery"
+            const button = findChild(page, "signInButton")
+            verify(button.enabled)
+            mouseClick(button)
+            tryVerify(() => findChild(page, "loginError").visible, 30000)
+            verify(findChild(page, "loginError").text.match(data.expect),
+                   findChild(page, "loginError").text)
+            compare(session.phase, Session.SignedOut)
+            verify(button.enabled) // no endless spinner
+        }
+
+        function test_registerTakenName() {
+            const name = uniqueName("taken")
+            signedInSession(name, true)
+            const other = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            other.restore()
+            tryCompare(other, "phase", Session.SignedOut, 20000)
+            other.signIn(testEnv.serverUrl, name, "correct horse battery", "second", true)
+            tryVerify(() => other.error !== "" && other.phase === Session.SignedOut, 30000)
+            verify(other.error.match(/taken|exists|use/i), other.error)
+        }
+
+        function test_chatSendsWithEnterAndBreaksLinesWithShiftEnter() {
+            const alice = signedInSession(uniqueName("alice"), true)
+            const bob = signedInSession(uniqueName("bob"), true)
+            const list = createTemporaryObject(listComponent, root, { session: alice })
+            const chat = createTemporaryObject(chatComponent, root, { session: alice, x: 340 })
+            alice.currentConv = "user:" + bob.username
+            compare(findChild(chat, "chatTitle").text, bob.username)
+
+            const input = findChild(chat, "composerInput")
+            input.forceActiveFocus()
+            keyClick("H"); keyClick("i")
+            keyClick(Qt.Key_Return, Qt.ShiftModifier)
+            keyClick("B"); keyClick("o"); keyClick("b")
+            compare(input.text, "Hi\nBob")
+            keyClick(Qt.Key_Return)
+            compare(input.text, "")
+            tryCompare(alice.messages, "count", 1, 10000)
+            tryVerify(() => findChild(chat, "messageBody") && findChild(chat, "messageBody").text === "Hi\nBob", 10000)
+            compare(findChild(chat, "messageBody").textFormat, Text.PlainText)
+
+            // The conversation list shows it as one's own, and Bob gets it, unread.
+            tryCompare(findChild(list, "conversationListView"), "count", 1, 20000)
+            bob.currentConv = ""
+            tryCompare(bob, "unreadTotal", 1, 20000)
+            tryCompare(bob.conversations, "count", 1, 20000)
+
+            // Rich text is shown as it was typed.
+            alice.send("<b>not bold</b>")
+            tryCompare(alice.messages, "count", 2, 10000)
+        }
+
+        function test_bannerHiddenWhileOnline() {
+            const session = signedInSession(uniqueName("carol"), true)
+            const banner = createTemporaryObject(bannerComponent, root, { session: session })
+            verify(!banner.shown)
+            compare(banner.implicitHeight, 0)
+        }
+
+        function test_groupPageListsMembersWithPresence() {
+            const owner = signedInSession(uniqueName("owner"), true)
+            const member = signedInSession(uniqueName("member"), true)
+            const stack = createTemporaryObject(stackComponent, root)
+            const newChat = stack.push(newChatPageComponent, { session: owner })
+            findChild(newChat, "groupNameField").text = "Book club"
+            findChild(newChat, "groupMembersField").text = member.username
+            mouseClick(findChild(newChat, "createGroupButton"))
+            tryVerify(() => owner.currentIsGroup, 20000)
+            tryCompare(stack, "depth", 0, 10000)
+            tryCompare(owner, "currentTitle", "Book club", 20000)
+            tryCompare(owner, "currentMemberCount", 2, 20000)
+            verify(owner.currentIsOwner)
+
+            const page = stack.push(groupPageComponent, { session: owner })
+            const members = findChild(page, "memberList")
+            tryCompare(members, "count", 2, 20000)
+            // Presence fetched on demand: both are connected.
+            tryVerify(() => owner.members.data(owner.members.index(1, 0), Qt.UserRole + 2) === "online", 20000)
+        }
+
+        function test_accountPageListsDevicesAndTogglesPreferences() {
+            const session = signedInSession(uniqueName("dave"), true)
+            const stack = createTemporaryObject(stackComponent, root)
+            const page = stack.push(accountPageComponent, { session: session })
+            tryCompare(session.devices, "count", 1, 20000)
+            const notifications = findChild(page, "notificationsSwitch")
+            verify(notifications.checked)
+            mouseClick(notifications)
+            compare(session.notificationsEnabled, false)
+            session.theme = "dark"
+            compare(session.theme, "dark")
+            mouseClick(findChild(page, "signOutButton"))
+            tryCompare(session, "phase", Session.SignedOut, 20000)
+        }
+    }
+}
