@@ -49,8 +49,6 @@ Rectangle {
                 clip: true
                 model: chat.session.messages
                 spacing: 3
-                topMargin: 8
-                bottomMargin: 8
                 boundsBehavior: Flickable.StopAtBounds
                 // Heights are known only once delegates exist: keep a margin of them ready.
                 cacheBuffer: 1200
@@ -66,7 +64,9 @@ Rectangle {
                     inGroup: chat.session.currentIsGroup
                 }
 
+                // Only the user's scrolling decides whether the view follows new messages.
                 onMovementEnded: atBottom = atYEnd
+                onContentYChanged: if (moving) atBottom = atYEnd
                 onAtYEndChanged: if (atYEnd) { atBottom = true; chat.readIfAtBottom() }
                 onNearTopChanged: loadOlderIfNeeded()
                 onCountChanged: {
@@ -83,6 +83,49 @@ Rectangle {
                     if (model && count > 0 && nearTop && !model.atStart && !model.loadingOlder)
                         model.loadOlder()
                 }
+                // Rows inserted above must not move what is on screen: the top row and how far
+                // above the view's top it begins are noted before, and put back after.
+                property int anchorIndex: -1
+                property real anchorOffset: 0
+                function topRow() {
+                    for (let dy = 0; dy < height; dy += 4) {
+                        const row = indexAt(width / 2, contentY + dy)
+                        if (row >= 0)
+                            return row
+                    }
+                    return -1
+                }
+                function restoreAnchor() {
+                    if (anchorIndex < 0)
+                        return
+                    cancelFlick()
+                    positionViewAtIndex(anchorIndex, ListView.Beginning)
+                    contentY -= anchorOffset
+                    anchorIndex = -1
+                }
+                Connections {
+                    target: list.model
+                    function onRowsAboutToBeInserted(parent, first, last) {
+                        list.anchorIndex = -1
+                        if (first !== 0 || list.atBottom || list.count === 0)
+                            return
+                        list.forceLayout()
+                        const row = list.topRow()
+                        const item = row >= 0 ? list.itemAtIndex(row) : null
+                        if (!item)
+                            return
+                        list.anchorIndex = row
+                        list.anchorOffset = item.y - list.contentY
+                    }
+                    function onRowsInserted(parent, first, last) {
+                        if (list.anchorIndex < 0)
+                            return
+                        list.anchorIndex += last - first + 1
+                        // After the view itself has taken the rows in (it may keep its place by
+                        // itself, or not when the rows go in at its very top).
+                        Qt.callLater(list.restoreAnchor)
+                    }
+                }
                 Connections {
                     target: chat.session
                     function onCurrentChanged() {
@@ -91,12 +134,15 @@ Rectangle {
                     }
                 }
 
+                // Spacing below the newest message (margins would keep positionViewAtEnd() short of
+                // atYEnd).
+                footer: Item { width: list.width; height: 8 }
                 header: Item {
                     width: list.width
-                    height: list.model && list.model.loadingOlder ? 40 : 0
+                    height: list.model && list.model.loadingOlder ? 40 : 8
                     BusyIndicator {
                         anchors.centerIn: parent
-                        running: parent.height > 0
+                        running: parent.height > 8
                         implicitHeight: 32
                         implicitWidth: 32
                     }
@@ -105,7 +151,8 @@ Rectangle {
 
             Label {
                 anchors.centerIn: parent
-                visible: list.count === 0 && !(list.model && list.model.loadingOlder)
+                visible: chat.session.messages !== null && chat.session.messages.count === 0
+                         && !chat.session.messages.loadingOlder
                 text: qsTr("No messages yet. Say hello!")
                 color: Theme.secondaryText
             }

@@ -58,7 +58,8 @@ Item {
 
         Item {
             objectName: "newMessagesLine"
-            visible: message.localId === message.session.newMarkerLocalId && message.localId !== 0
+            visible: message.session !== null && message.localId !== 0
+                     && message.localId === message.session.newMarkerLocalId
             width: parent.width
             height: visible ? 28 : 0
             Rectangle {

@@ -375,15 +375,20 @@ void Session::setCurrentConv(const QString &conv)
 
 void Session::updateNewMarker(qint64 readSeq)
 {
-    if (readSeq < 0 || m_newMarkerLocalId != 0 || !m_messages)
+    // The first unread message among the loaded rows: older rows that come in later (a short
+    // first page, then history) can move the line up.
+    if (readSeq < 0 || !m_messages)
         return;
     const int rows = m_messages->rowCount();
     for (int row = 0; row < rows; ++row) {
         const QModelIndex index = m_messages->index(row);
         if (!index.data(client::MessageListModel::IsOwnRole).toBool()
             && index.data(client::MessageListModel::ConvSeqRole).toLongLong() > readSeq) {
-            m_newMarkerLocalId = index.data(client::MessageListModel::LocalIdRole).toLongLong();
-            Q_EMIT newMarkerChanged();
+            const qint64 localId = index.data(client::MessageListModel::LocalIdRole).toLongLong();
+            if (localId != m_newMarkerLocalId) {
+                m_newMarkerLocalId = localId;
+                Q_EMIT newMarkerChanged();
+            }
             return;
         }
     }

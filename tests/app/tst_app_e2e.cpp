@@ -196,7 +196,11 @@ void TestAppEndToEnd::signInChatOfflineAndScreenshots()
     // Open Bob's chat: his messages, the "new messages" line, his presence in the header.
     session.setCurrentConv(u"user:bob"_s);
     QTRY_COMPARE_WITH_TIMEOUT(session.messages()->rowCount(), 2, kTimeoutMs);
-    QVERIFY(session.newMarkerLocalId() != 0);
+    // The line is before the first unread one, also after the older row came from the server.
+    QTRY_COMPARE_WITH_TIMEOUT(
+            session.newMarkerLocalId(),
+            session.messages()->index(0).data(client::MessageListModel::LocalIdRole).toLongLong(),
+            kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(session.currentPeerStatus(), u"online"_s, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(find("chatSubtitle")->property("text").toString(), u"online"_s,
                               kTimeoutMs);
@@ -225,8 +229,21 @@ void TestAppEndToEnd::signInChatOfflineAndScreenshots()
     QCOMPARE(last.data(client::MessageListModel::FromRole).toString(), u"bob"_s);
     QCOMPARE(last.data(client::MessageListModel::StateRole).toString(), u"sent"_s);
 
+    // A message in a conversation that is not on screen: a notification.
+    QObject *notifier = find("notifier");
+    QVERIFY(notifier);
+    const int shownBefore = notifier->property("shownCount").toInt();
+    send(bob, groupConv, u"Who's bringing snacks?"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(notifier->property("shownCount").toInt(), shownBefore + 1,
+                              kTimeoutMs);
+    QCOMPARE(notifier->property("lastTitle").toString(), u"Weekend trip: bob"_s);
+
     screenshot(u"wide-light"_s, QSize(1200, 760));
     screenshot(u"narrow-light"_s, QSize(390, 844));
+    session.setTheme(u"dark"_s);
+    screenshot(u"narrow-dark"_s, QSize(390, 844));
+    screenshot(u"wide-dark"_s, QSize(1200, 760));
+    session.setTheme(u"system"_s);
     // Narrow: one page at a time; back shows the list.
     QVERIFY(QMetaObject::invokeMethod(find("chatBackButton"), "clicked"));
     QCOMPARE(session.currentConv(), QString());
@@ -234,10 +251,18 @@ void TestAppEndToEnd::signInChatOfflineAndScreenshots()
     QVERIFY(!find("chatView")->property("visible").toBool());
     screenshot(u"narrow-list-light"_s, QSize(390, 844));
     session.setCurrentConv(u"user:bob"_s);
-    session.setTheme(u"dark"_s);
-    screenshot(u"narrow-dark"_s, QSize(390, 844));
-    screenshot(u"wide-dark"_s, QSize(1200, 760));
-    session.setTheme(u"system"_s);
+    m_window->resize(1200, 760);
+    // Keyboard: Alt+Down and Alt+Up walk the list, Ctrl+K opens the quick switcher, Esc closes it.
+    const QString open = session.currentConv();
+    QTest::keyClick(m_window, Qt::Key_Down, Qt::AltModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(session.currentConv() != open, kTimeoutMs);
+    QTest::keyClick(m_window, Qt::Key_Up, Qt::AltModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(session.currentConv(), open, kTimeoutMs);
+    QTest::keyClick(m_window, Qt::Key_K, Qt::ControlModifier);
+    QTRY_VERIFY_WITH_TIMEOUT(find("quickSwitcher")->property("opened").toBool(), kTimeoutMs);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!find("quickSwitcher")->property("opened").toBool(), kTimeoutMs);
+    QCOMPARE(session.currentConv(), open);
 
     // The server goes: the banner says so within moments; what is typed meanwhile waits.
     m_server.kill();

@@ -109,6 +109,70 @@ Item {
             tryCompare(alice.messages, "count", 2, 10000)
         }
 
+        function test_olderHistoryLoadsWithoutTheViewJumping() {
+            const bob = signedInSession(uniqueName("hist"), true)
+            const first = signedInSession(uniqueName("reader"), true)
+            const aliceName = first.username
+            first.signOut()
+            tryCompare(first, "phase", Session.SignedOut, 20000)
+            bob.currentConv = "user:" + aliceName
+            for (let i = 1; i <= 130; ++i)
+                verify(bob.send("message number " + i))
+            // Unsent messages stay in the model: all rows sent means all 130 are stored.
+            tryVerify(() => {
+                const m = bob.messages
+                for (let row = 0; row < m.count; ++row) {
+                    if (m.data(m.index(row, 0), Qt.UserRole + 9) !== "sent")
+                        return false
+                }
+                return m.count > 0 && m.data(m.index(m.count - 1, 0), Qt.UserRole + 4) === "message number 130"
+            }, 60000)
+
+            // A new device of Alice: the newest page comes from the server, older ones too.
+            const alice = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            alice.restore()
+            tryCompare(alice, "phase", Session.SignedOut, 20000)
+            alice.signIn(testEnv.serverUrl, aliceName, "correct horse battery", "new phone", false)
+            tryCompare(alice, "connection", "online", 30000)
+            // Alice's cache knows only the last message: the newest page comes from the server.
+            const chat = createTemporaryObject(chatComponent, root, { session: alice })
+            alice.currentConv = "user:" + bob.username
+            tryVerify(() => alice.messages.count >= 50, 30000)
+            const list = findChild(chat, "messageList")
+            tryVerify(() => list.atYEnd, 10000)
+
+            // Scroll up near the top: an older page is asked for. The row at the top of the view
+            // just before the rows go in above it stays where it is on screen.
+            let countAtRecord = -1
+            let topIndex = -1
+            let body = ""
+            let yBefore = 0
+            alice.messages.rowsAboutToBeInserted.connect((parent, first, last) => {
+                if (countAtRecord >= 0 || first !== 0)
+                    return
+                list.forceLayout()
+                countAtRecord = alice.messages.count
+                topIndex = list.topRow()
+                body = list.itemAtIndex(topIndex).body
+                yBefore = list.itemAtIndex(topIndex).mapToItem(list, 0, 0).y
+            })
+            for (let step = 0; step < 200 && countAtRecord < 0; ++step) {
+                mouseWheel(list, list.width / 2, list.height / 2, 0, 120)
+                wait(20)
+            }
+            verify(countAtRecord > 0)
+            verify(topIndex >= 0)
+            verify(!list.atBottom)
+            tryVerify(() => alice.messages.count > countAtRecord && !alice.messages.loadingOlder, 30000)
+            wait(100)
+            const added = alice.messages.count - countAtRecord
+            verify(added > 0)
+            const again = list.itemAtIndex(topIndex + added)
+            verify(again)
+            compare(again.body, body)
+            fuzzyCompare(again.mapToItem(list, 0, 0).y, yBefore, 1)
+        }
+
         function test_bannerHiddenWhileOnline() {
             const session = signedInSession(uniqueName("carol"), true)
             const banner = createTemporaryObject(bannerComponent, root, { session: session })
