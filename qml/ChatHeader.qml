@@ -17,7 +17,8 @@ Rectangle {
     color: Theme.surface
 
     readonly property string subtitle: session.currentIsGroup
-            ? qsTr("%n member(s)", "", session.currentMemberCount)
+            ? (session.currentMemberCount === 1 ? qsTr("1 member")
+                                                 : qsTr("%1 members").arg(session.currentMemberCount))
             : TimeText.lastSeen(session.currentPeerStatus, session.currentPeerLastSeen)
 
     RowLayout {

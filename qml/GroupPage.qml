@@ -73,7 +73,7 @@ AppPage {
             Layout.fillWidth: true
         }
         Label {
-            text: qsTr("%n member(s)", "", list.count)
+            text: list.count === 1 ? qsTr("1 member") : qsTr("%1 members").arg(list.count)
             color: Theme.secondaryText
             font.weight: Font.DemiBold
         }

@@ -15,6 +15,14 @@ Page {
     readonly property bool busy: session.phase === Session.SigningIn
 
     objectName: "loginPage"
+
+    component Caption: Label {
+        font.pixelSize: Theme.fontSmall
+        font.weight: Font.DemiBold
+        color: Theme.secondaryText
+        Layout.topMargin: 6
+        Layout.bottomMargin: -8
+    }
     background: Rectangle { color: Theme.sidebar }
 
     function submit() {
@@ -44,11 +52,8 @@ Page {
                 anchors.fill: parent
                 spacing: Theme.spacing
 
-                Image {
-                    source: "icons/confab.svg"
-                    sourceSize: Qt.size(56, 56)
+                Logo {
                     Layout.alignment: Qt.AlignHCenter
-                    Accessible.ignored: true
                 }
                 Label {
                     text: page.registering ? qsTr("Create your account") : qsTr("Sign in to Confab")
@@ -58,10 +63,11 @@ Page {
                     Layout.alignment: Qt.AlignHCenter
                     Layout.bottomMargin: Theme.spacing
                 }
+                Caption { text: qsTr("Server") }
                 TextField {
                     id: serverField
                     objectName: "serverField"
-                    placeholderText: qsTr("Server, e.g. https://chat.example.org")
+                    placeholderText: qsTr("https://chat.example.org")
                     text: page.defaultServer !== "" ? page.defaultServer
                                                     : (page.session.serverUrl || "http://localhost:8080")
                     inputMethodHints: Qt.ImhUrlCharactersOnly | Qt.ImhNoAutoUppercase
@@ -69,29 +75,32 @@ Page {
                     Accessible.name: qsTr("Server address")
                     onAccepted: usernameField.forceActiveFocus()
                 }
+                Caption { text: qsTr("Username") }
                 TextField {
                     id: usernameField
                     objectName: "usernameField"
-                    placeholderText: qsTr("Username")
+                    placeholderText: qsTr("e.g. alice")
                     inputMethodHints: Qt.ImhNoAutoUppercase | Qt.ImhNoPredictiveText
                     Layout.fillWidth: true
                     Accessible.name: qsTr("Username")
                     focus: true
                     onAccepted: passwordField.forceActiveFocus()
                 }
+                Caption { text: qsTr("Password") }
                 TextField {
                     id: passwordField
                     objectName: "passwordField"
-                    placeholderText: qsTr("Password")
+                    placeholderText: qsTr("At least 8 characters")
                     echoMode: TextInput.Password
                     Layout.fillWidth: true
                     Accessible.name: qsTr("Password")
                     onAccepted: page.submit()
                 }
+                Caption { text: qsTr("This device’s name") }
                 TextField {
                     id: deviceField
                     objectName: "deviceField"
-                    placeholderText: qsTr("Device name")
+                    placeholderText: qsTr("e.g. Work laptop")
                     text: page.session.defaultDeviceName
                     Layout.fillWidth: true
                     Accessible.name: qsTr("Device name")
