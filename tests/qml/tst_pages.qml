@@ -99,7 +99,14 @@ Item {
             compare(findChild(chat, "messageBody").textFormat, Text.PlainText)
 
             // The conversation list shows it as one's own, and Bob gets it, unread.
-            tryCompare(findChild(list, "conversationListView"), "count", 1, 20000)
+            const rows = findChild(list, "conversationListView")
+            tryCompare(rows, "count", 1, 20000)
+            // The filter field narrows the list, by name or by message text.
+            findChild(list, "filterField").text = "no such chat"
+            tryCompare(rows, "count", 0, 10000)
+            findChild(list, "filterField").text = bob.username.slice(0, 5)
+            tryCompare(rows, "count", 1, 10000)
+            findChild(list, "filterField").text = ""
             bob.currentConv = ""
             tryCompare(bob, "unreadTotal", 1, 20000)
             tryCompare(bob.conversations, "count", 1, 20000)
@@ -174,6 +181,21 @@ Item {
             // move the view by one step more (about 80 px), against 50 rows (~2,500 px) that a
             // jump would be.
             fuzzyCompare(again.mapToItem(list, 0, 0).y, yBefore, 100)
+        }
+
+        function test_failedMessageOffersRetryAndDelete() {
+            const session = signedInSession(uniqueName("erin"), true)
+            const chat = createTemporaryObject(chatComponent, root, { session: session })
+            session.currentConv = "user:" + uniqueName("nosuchuser")
+            verify(session.send("Anyone there?"))
+            // The server answers not_found: the message is failed, with the reason.
+            tryVerify(() => session.messages.count === 1
+                      && session.messages.data(session.messages.index(0, 0), Qt.UserRole + 9) === "failed", 30000)
+            verify(session.messages.data(session.messages.index(0, 0), Qt.UserRole + 10) !== "")
+            tryVerify(() => findChild(chat, "retryButton") && findChild(chat, "retryButton").visible
+                      && findChild(chat, "deleteButton").visible, 10000)
+            mouseClick(findChild(chat, "deleteButton"))
+            tryCompare(session.messages, "count", 0, 10000)
         }
 
         function test_bannerHiddenWhileOnline() {
