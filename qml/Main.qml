@@ -60,7 +60,7 @@ ApplicationWindow {
     }
 
     Shortcut { sequence: "Ctrl+K"; enabled: window.signedIn; onActivated: switcher.open() }
-    Shortcut { sequence: StandardKey.New; enabled: window.signedIn; onActivated: window.openPage(newChatPage) }
+    Shortcut { sequence: "Ctrl+N"; enabled: window.signedIn; onActivated: window.openPage(newChatPage) }
     Shortcut { sequence: "Esc"; onActivated: window.back() }
     Shortcut { sequences: [StandardKey.Back]; onActivated: window.back() }
     Shortcut { sequence: "Alt+Up"; enabled: window.signedIn; onActivated: window.session.openAdjacent(-1) }
@@ -147,6 +147,8 @@ ApplicationWindow {
         id: switcher
         session: window.session
         parent: Overlay.overlay
+        // Keys go back to the window (its shortcuts and the chat), not to the closed field.
+        onClosed: window.contentItem.forceActiveFocus()
     }
 
     Component { id: newChatPage; NewChatPage {} }

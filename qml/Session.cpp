@@ -148,6 +148,10 @@ QString Session::connection() const
     case Connection::State::Offline:
         break;
     }
+    // Signed in from the cache, the token not read yet: nothing has failed.
+    if (m_phase == Phase::SignedIn && !m_account->connection().nextRetryAt().isValid()
+        && m_account->connection().lastError().isEmpty())
+        return u"connecting"_s;
     return u"offline"_s;
 }
 

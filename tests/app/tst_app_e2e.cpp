@@ -200,9 +200,9 @@ void TestAppEndToEnd::signInChatOfflineAndScreenshots()
     QTRY_COMPARE_WITH_TIMEOUT(session.messages()->rowCount(), 2, kTimeoutMs);
     // The line is before the first unread one, also after the older row came from the server.
     QTRY_COMPARE_WITH_TIMEOUT(
-            session.newMarkerLocalId(),
-            session.messages()->index(0).data(client::MessageListModel::LocalIdRole).toLongLong(),
-            kTimeoutMs);
+        session.newMarkerLocalId(),
+        session.messages()->index(0).data(client::MessageListModel::LocalIdRole).toLongLong(),
+        kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(session.currentPeerStatus(), u"online"_s, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(find("chatSubtitle")->property("text").toString(), u"online"_s,
                               kTimeoutMs);
@@ -260,16 +260,24 @@ void TestAppEndToEnd::signInChatOfflineAndScreenshots()
     screenshot(u"narrow-list-light"_s, QSize(390, 844));
     session.setCurrentConv(u"user:bob"_s);
     m_window->resize(1200, 760);
-    // Keyboard: Alt+Down and Alt+Up walk the list, Ctrl+K opens the quick switcher, Esc closes it.
+    // Keyboard: Alt+Down and Alt+Up walk the list, Ctrl+N opens the new chat page and Ctrl+K the
+    // quick switcher, Esc closes them.
     const QString open = session.currentConv();
     QTest::keyClick(m_window, Qt::Key_Down, Qt::AltModifier);
     QTRY_VERIFY_WITH_TIMEOUT(session.currentConv() != open, kTimeoutMs);
     QTest::keyClick(m_window, Qt::Key_Up, Qt::AltModifier);
     QTRY_COMPARE_WITH_TIMEOUT(session.currentConv(), open, kTimeoutMs);
+    QTest::keyClick(m_window, Qt::Key_N, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(find("pages")->property("depth").toInt(), 1, kTimeoutMs);
+    QCOMPARE(qvariant_cast<QObject *>(find("pages")->property("currentItem"))->objectName(),
+             u"newChatPage"_s);
+    QTest::keyClick(m_window, Qt::Key_Escape);
+    QTRY_VERIFY_WITH_TIMEOUT(!find("pages")->property("visible").toBool(), kTimeoutMs);
     QTest::keyClick(m_window, Qt::Key_K, Qt::ControlModifier);
     QTRY_VERIFY_WITH_TIMEOUT(find("quickSwitcher")->property("opened").toBool(), kTimeoutMs);
     QTest::keyClick(m_window, Qt::Key_Escape);
-    QTRY_VERIFY_WITH_TIMEOUT(!find("quickSwitcher")->property("opened").toBool(), kTimeoutMs);
+    // Closed, and its closing transition over (a modal popup holds the keys until then).
+    QTRY_VERIFY_WITH_TIMEOUT(!find("quickSwitcher")->property("visible").toBool(), kTimeoutMs);
     QCOMPARE(session.currentConv(), open);
 
     // The server goes: the banner says so within moments; what is typed meanwhile waits.
