@@ -68,7 +68,7 @@ Rectangle {
                 onMovementEnded: atBottom = atYEnd
                 onContentYChanged: if (moving) atBottom = atYEnd
                 onAtYEndChanged: if (atYEnd) { atBottom = true; chat.readIfAtBottom() }
-                onNearTopChanged: loadOlderIfNeeded()
+                onNearTopChanged: Qt.callLater(loadOlderIfNeeded)
                 onCountChanged: {
                     if (atBottom)
                         Qt.callLater(list.toBottom)

@@ -67,8 +67,8 @@ Item {
         }
 
         function test_composerLimits() {
-            const session = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
-            const composer = createTemporaryObject(composerComponent, root, { session: session })
+            const session = sessionComponent.createObject(root, { dataDir: testEnv.newDataDir() })
+            const composer = composerComponent.createObject(root, { session: session })
             const counter = findChild(composer, "composerCounter")
             const sendButton = findChild(composer, "sendButton")
             compare(session.maxMessageLength, 99999)
@@ -87,6 +87,8 @@ Item {
             compare(counter.text.replace(/[^0-9\/]/g, ""), "100000/99999")
             composer.text = "   \n  "
             verify(!sendButton.enabled)
+            composer.destroy()
+            session.destroy()
         }
     }
 }

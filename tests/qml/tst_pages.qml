@@ -27,13 +27,25 @@ Item {
         when: windowShown
 
         property int serial: 0
+        // Sessions outlive the views of a test (temporary objects go first), so no binding reads
+        // a destroyed session; they go when the test case ends.
+        property var sessions: []
+        function newSession() {
+            const session = sessionComponent.createObject(root, { dataDir: testEnv.newDataDir() })
+            sessions.push(session)
+            return session
+        }
+        function cleanupTestCase() {
+            for (const session of sessions)
+                session.destroy()
+        }
         function uniqueName(prefix) {
             serial += 1
             return prefix + Date.now() % 100000 + "x" + serial
         }
 
         function signedInSession(username, register) {
-            const session = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            const session = newSession()
             session.restore()
             tryCompare(session, "phase", Session.SignedOut, 20000)
             session.signIn(testEnv.serverUrl, username, "correct horse battery", "qml test", register)
@@ -49,7 +61,7 @@ Item {
             ]
         }
         function test_loginSaysWhatIsWrong(data) {
-            const session = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            const session = newSession()
             session.restore()
             tryCompare(session, "phase", Session.SignedOut, 20000)
             const page = createTemporaryObject(loginComponent, root,
@@ -70,7 +82,7 @@ Item {
         function test_registerTakenName() {
             const name = uniqueName("taken")
             signedInSession(name, true)
-            const other = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            const other = newSession()
             other.restore()
             tryCompare(other, "phase", Session.SignedOut, 20000)
             other.signIn(testEnv.serverUrl, name, "correct horse battery", "second", true)
@@ -136,7 +148,7 @@ Item {
             }, 60000)
 
             // A new device of Alice: the newest page comes from the server, older ones too.
-            const alice = createTemporaryObject(sessionComponent, root, { dataDir: testEnv.newDataDir() })
+            const alice = newSession()
             alice.restore()
             tryCompare(alice, "phase", Session.SignedOut, 20000)
             alice.signIn(testEnv.serverUrl, aliceName, "correct horse battery", "new phone", false)
