@@ -19,6 +19,7 @@ Item {
     Component { id: groupPageComponent; GroupPage {} }
     Component { id: accountPageComponent; AccountPage {} }
     Component { id: newChatPageComponent; NewChatPage {} }
+    Component { id: contactsPageComponent; ContactsPage {} }
 
     SignalSpy { id: phaseSpy; signalName: "phaseChanged" }
 
@@ -208,6 +209,25 @@ Item {
                       && findChild(chat, "deleteButton").visible, 10000)
             mouseClick(findChild(chat, "deleteButton"))
             tryCompare(session.messages, "count", 0, 10000)
+        }
+
+        function test_contactsPageAddsAndRemoves() {
+            const me = signedInSession(uniqueName("frank"), true)
+            const friend = signedInSession(uniqueName("grace"), true)
+            const stack = createTemporaryObject(stackComponent, root)
+            const page = stack.push(contactsPageComponent, { session: me })
+            findChild(page, "addContactField").text = friend.username
+            mouseClick(findChild(page, "addContactButton"))
+            const list = findChild(page, "contactList")
+            tryCompare(list, "count", 1, 20000)
+            // Presence and last seen: the friend is connected.
+            tryVerify(() => me.contacts.data(me.contacts.index(0, 0), Qt.UserRole + 2) === "online", 20000)
+            // Unknown users are refused with a reason.
+            findChild(page, "addContactField").text = uniqueName("nobody")
+            mouseClick(findChild(page, "addContactButton"))
+            tryVerify(() => page.failure !== "", 20000)
+            me.contacts.remove(friend.username)
+            tryCompare(list, "count", 0, 20000)
         }
 
         function test_bannerHiddenWhileOnline() {
