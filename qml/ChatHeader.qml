@@ -16,10 +16,15 @@ Rectangle {
     implicitHeight: 60
     color: Theme.surface
 
-    readonly property string subtitle: session.currentIsGroup
+    readonly property bool connected: session.connection === "online"
+    // Presence is only shown while connected: offline, it would be a guess.
+    readonly property string peerStatus: connected ? session.currentPeerStatus : "unknown"
+    readonly property string subtitle: !connected && !session.currentIsGroup
+            ? qsTr("waiting for the network")
+            : session.currentIsGroup
             ? (session.currentMemberCount === 1 ? qsTr("1 member")
                                                  : qsTr("%1 members").arg(session.currentMemberCount))
-            : TimeText.lastSeen(session.currentPeerStatus, session.currentPeerLastSeen)
+            : TimeText.lastSeen(peerStatus, session.currentPeerLastSeen)
 
     RowLayout {
         anchors.fill: parent
@@ -37,7 +42,7 @@ Rectangle {
         Avatar {
             name: header.session.currentTitle
             size: 38
-            status: header.session.currentIsGroup ? "unknown" : header.session.currentPeerStatus
+            status: header.session.currentIsGroup ? "unknown" : header.peerStatus
         }
         ColumnLayout {
             spacing: 1
@@ -57,7 +62,7 @@ Rectangle {
                 visible: text !== ""
                 text: header.subtitle
                 font.pixelSize: Theme.fontSmall
-                color: header.session.currentPeerStatus === "online" && !header.session.currentIsGroup
+                color: header.peerStatus === "online" && !header.session.currentIsGroup
                        ? Theme.online : Theme.secondaryText
                 Layout.fillWidth: true
             }

@@ -18,6 +18,8 @@ ItemDelegate {
     required property int unread
     required property string peerStatus
     property bool current: false
+    // Without a connection nobody's presence is known: the dots go rather than lie.
+    property bool connected: true
 
     height: 72
     highlighted: current
@@ -41,7 +43,7 @@ ItemDelegate {
         spacing: Theme.padding
         Avatar {
             name: row.title
-            status: row.isGroup ? "unknown" : row.peerStatus
+            status: row.isGroup || !row.connected ? "unknown" : row.peerStatus
         }
         ColumnLayout {
             Layout.fillWidth: true

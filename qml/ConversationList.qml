@@ -99,6 +99,7 @@ Rectangle {
             delegate: ConversationDelegate {
                 width: list.width
                 current: conv === pane.session.currentConv
+                connected: pane.session.connection === "online"
                 onClicked: pane.session.currentConv = conv
             }
 

@@ -287,6 +287,8 @@ void TestAppEndToEnd::signInChatOfflineAndScreenshots()
     QVERIFY(banner);
     QTRY_VERIFY_WITH_TIMEOUT(banner->property("shown").toBool(), 2000);
     QVERIFY(find("connectionBannerText")->property("text").toString().startsWith(u"Offline"_s));
+    // Nobody's presence is known without the server: the header does not claim "online".
+    QCOMPARE(find("chatSubtitle")->property("text").toString(), u"waiting for the network"_s);
     composer->setProperty("text", u"Typed while offline"_s);
     QVERIFY(QMetaObject::invokeMethod(composer, "send"));
     QTRY_COMPARE_WITH_TIMEOUT(session.messages()->rowCount(), 5, kTimeoutMs);
