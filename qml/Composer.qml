@@ -27,6 +27,18 @@ Rectangle {
         input.forceActiveFocus()
     }
 
+    // Each conversation keeps its own unsent draft while the app runs.
+    property var drafts: ({})
+    property string draftConv: session ? session.currentConv : ""
+    onDraftConvChanged: {
+        input.text = drafts[draftConv] || ""
+        input.cursorPosition = input.length
+    }
+    Connections {
+        target: input
+        function onTextChanged() { composer.drafts[composer.draftConv] = input.text }
+    }
+
     Rectangle {
         width: parent.width
         height: 1

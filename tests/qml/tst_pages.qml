@@ -124,6 +124,14 @@ Item {
             tryCompare(bob, "unreadTotal", 1, 20000)
             tryCompare(bob.conversations, "count", 1, 20000)
 
+            // A draft stays with its conversation.
+            input.text = "draft for bob"
+            alice.currentConv = "user:" + alice.username
+            compare(input.text, "")
+            alice.currentConv = "user:" + bob.username
+            compare(input.text, "draft for bob")
+            input.text = ""
+
             // Rich text is shown as it was typed.
             alice.send("<b>not bold</b>")
             tryCompare(alice.messages, "count", 2, 10000)
