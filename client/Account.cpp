@@ -60,17 +60,31 @@ void Account::restore(std::function<void(bool)> done)
         done(false);
         return;
     }
+    m_deviceId = m_settings.value(kDeviceKey).toString();
+    m_api.setBaseUrl(m_serverUrl);
+    // The cache first: the app shows it at once, however long the keychain takes to answer.
+    if (!openCache(username)) {
+        done(false);
+        return;
+    }
     QPointer<Account> self(this);
-    m_keyring.read(keyFor(username), [self, username, done](std::optional<QString> token) {
-        if (!self || !token) {
+    m_keyring.read(keyFor(username), [self, done](std::optional<QString> token) {
+        if (!self) {
             done(false);
             return;
         }
-        self->m_deviceId = self->m_settings.value(kDeviceKey).toString();
-        self->m_api.setBaseUrl(self->m_serverUrl);
+        if (!token) {
+            self->close();
+            self->m_username.clear();
+            self->m_state = State::SignedOut;
+            Q_EMIT self->stateChanged();
+            done(false);
+            return;
+        }
         const QUrl ws = self->m_settings.value(kWebSocketKey).toUrl();
-        done(self->open(username, *token,
-                        ws.isValid() ? ws : ServerApi::webSocketUrl(self->m_serverUrl, {})));
+        self->connectWith(*token,
+                          ws.isValid() ? ws : ServerApi::webSocketUrl(self->m_serverUrl, {}));
+        done(true);
     });
 }
 
@@ -146,6 +160,14 @@ void Account::finishSignIn(const LoginResponse &login)
 
 bool Account::open(const QString &username, const QString &token, const QUrl &webSocketUrl)
 {
+    if (!openCache(username))
+        return false;
+    connectWith(token, webSocketUrl);
+    return true;
+}
+
+bool Account::openCache(const QString &username)
+{
     auto cache = Cache::open(QDir(m_dataDir).filePath(username + u"/cache.sqlite3"_s), username);
     if (!cache) {
         qCWarning(lcClientCache) << cache.error().message;
@@ -157,13 +179,17 @@ bool Account::open(const QString &username, const QString &token, const QUrl &we
     m_contacts = std::make_unique<Contacts>(m_connection, *m_cache, *m_sync);
     m_groups = std::make_unique<Groups>(m_connection, *m_cache, *m_sync);
     m_username = username;
+    m_state = State::SignedIn;
+    Q_EMIT stateChanged();
+    return true;
+}
+
+void Account::connectWith(const QString &token, const QUrl &webSocketUrl)
+{
     m_api.setToken(token);
     m_connection.setUrl(webSocketUrl);
     m_connection.setToken(token);
     m_connection.start();
-    m_state = State::SignedIn;
-    Q_EMIT stateChanged();
-    return true;
 }
 
 void Account::close()

@@ -39,7 +39,9 @@ public:
     ~Account() override;
 
     // The account signed in last time, from the settings and the keychain, without the network.
-    // False when there is none (or its token is gone).
+    // Its cache opens at once (SignedIn before the keychain answers, so the app can show it);
+    // the connection starts once the token is read. False when there is none (or its token is
+    // gone: then it is SignedOut again).
     void restore(std::function<void(bool restored)> done);
     // Creates a device for the account (and the account first, with registerFirst).
     void signIn(const QUrl &server, const QString &username, const QString &password,
@@ -74,6 +76,9 @@ private:
     void fail(const QString &message);
     void finishSignIn(const LoginResponse &login);
     bool open(const QString &username, const QString &token, const QUrl &webSocketUrl);
+    // The cache and what lives on it (SignedIn), without the connection.
+    bool openCache(const QString &username);
+    void connectWith(const QString &token, const QUrl &webSocketUrl);
     void close();
     QString keyFor(const QString &username) const;
 

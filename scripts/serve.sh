@@ -9,4 +9,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 
 "$here/setup.sh" release
+echo "serve: the app: $top/build/release/qml/confab --server http://127.0.0.1:8080 (or the address you listen on)"
 exec "$top/build/release/server/confabd" --data "${CONFAB_DATA:-$top/data}" "$@"
