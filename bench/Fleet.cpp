@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QHostAddress>
 #include <QThread>
 #include <QTimer>
 
@@ -12,6 +13,7 @@ namespace confab::bench {
 namespace {
 // Below the server's 2 × 30 s heartbeat deadline with room to spare.
 constexpr int kPingIntervalMs = 20'000;
+constexpr int kSourceAddresses = 64;
 } // namespace
 
 bool waitUntil(const std::function<bool()> &done, int timeoutMs)
@@ -35,7 +37,8 @@ Fleet::Fleet(const Shards &shards, const QString &host, quint16 port, QList<Benc
     , m_timers(std::size_t(shards.count()), nullptr)
     , m_pacers(std::size_t(shards.count()), nullptr)
 {
-    m_shards.runEverywhere([this](int shard) {
+    const bool loopback = QHostAddress(m_host) == QHostAddress(QHostAddress::LocalHost);
+    m_shards.runEverywhere([this, loopback](int shard) {
         QObject *context = m_shards.context(shard);
         for (int i = shard; i < size(); i += m_shards.count())
             m_connections[std::size_t(i)] =

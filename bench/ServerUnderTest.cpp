@@ -23,6 +23,11 @@ bool ServerUnderTest::start(const QString &confabd, const QString &dataDir,
     m_process->setReadChannel(QProcess::StandardOutput);
     // Its log goes to our standard error: warnings under load are worth seeing.
     m_process->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    if (m_cleanEnvironment) {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(u"QT_NO_GLIB"_s);
+        m_process->setProcessEnvironment(environment);
+    }
     m_process->start(confabd,
                      QStringList { u"--listen"_s, u"127.0.0.1:0"_s, u"--data"_s, dataDir,
                                    u"--log-level"_s, u"warning"_s }

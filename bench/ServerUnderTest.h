@@ -14,6 +14,10 @@ namespace confab::bench {
 class ServerUnderTest
 {
 public:
+    // `cleanEnvironment`: confabd does not inherit the generator's QT_NO_GLIB.
+    explicit ServerUnderTest(bool cleanEnvironment = true)
+        : m_cleanEnvironment(cleanEnvironment)
+    { }
     ~ServerUnderTest();
 
     // Starts `confabd` on `dataDir` at 127.0.0.1 with a kernel-chosen port.
@@ -41,6 +45,7 @@ private:
     quint16 m_port = 0;
     qint64 m_pid = 0;
     QString m_error;
+    bool m_cleanEnvironment;
 };
 
 } // namespace confab::bench

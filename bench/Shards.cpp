@@ -1,5 +1,7 @@
 #include "bench/Shards.h"
 
+#include "server/EpollDispatcher.h"
+
 namespace confab::bench {
 
 Shards::Shards(int count)
@@ -7,6 +9,7 @@ Shards::Shards(int count)
     for (int i = 0; i < count; ++i) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("shard-%1").arg(i));
+        thread->setEventDispatcher(new EpollDispatcher);
         auto *context = new QObject;
         context->moveToThread(thread.get());
         QObject::connect(thread.get(), &QThread::finished, context, &QObject::deleteLater);

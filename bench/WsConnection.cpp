@@ -48,6 +48,8 @@ void WsConnection::open()
     m_message.clear();
     m_welcome = {};
     m_state = State::Connecting;
+    if (!m_source.isNull())
+        m_socket.bind(m_source);
     m_socket.connectToHost(m_host, m_port);
 }
 

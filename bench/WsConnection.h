@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
 #include <QTcpSocket>
@@ -20,8 +21,9 @@ public:
 
     WsConnection(QString host, quint16 port, QString token, QObject *parent = nullptr);
 
-    // Connects, upgrades to a WebSocket on /ws and sends `auth`.
+    // Connects (from `source` when set), upgrades to a WebSocket on /ws and sends `auth`.
     void open();
+    void setSource(const QHostAddress &source) { m_source = source; }
     // Drops the TCP connection without a close handshake (a device going away).
     void abort();
     void sendJson(const QJsonObject &frame);
@@ -49,6 +51,7 @@ private:
     QString m_host;
     quint16 m_port;
     QString m_token;
+    QHostAddress m_source;
     State m_state = State::Idle;
     QByteArray m_buffer;
     QByteArray m_message; // a fragmented text message being reassembled
