@@ -12,7 +12,6 @@ Shards::Shards(int count)
         thread->setEventDispatcher(new EpollDispatcher);
         auto *context = new QObject;
         context->moveToThread(thread.get());
-        QObject::connect(thread.get(), &QThread::finished, context, &QObject::deleteLater);
         thread->start();
         m_contexts.push_back(context);
         m_threads.push_back(std::move(thread));
@@ -27,6 +26,8 @@ Shards::~Shards()
         thread->quit();
         thread->wait();
     }
+    // Their threads have finished: nothing else can touch them now.
+    qDeleteAll(m_contexts);
 }
 
 void Shards::post(int index, std::function<void()> work) const

@@ -65,9 +65,12 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     for (int i = 0; i < ready; ++i) {
         const int fd = events[i].data.fd;
         if (fd == m_wake) {
-            m_wakePending = false;
+            // Drain first, then allow the next write: a wakeUp() in between skips its write, but
+            // its event was posted before, and the next sendPostedEvents() comes after this. The
+            // other order could leave the flag set with the eventfd empty: a lost wake-up.
             eventfd_t count;
             ::eventfd_read(m_wake, &count);
+            m_wakePending = false;
             continue;
         }
         if (!flags.testFlag(QEventLoop::ExcludeSocketNotifiers)

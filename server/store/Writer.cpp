@@ -41,7 +41,9 @@ Result<Done> Writer::start()
             {
                 std::lock_guard lock(m_mutex);
                 m_running = true;
+                m_writerDone = false;
             }
+            m_finisher = std::thread([this] { finishLoop(); });
             opened.set_value(Done {});
             loopWith(sql);
         }
@@ -64,6 +66,9 @@ void Writer::stop()
     m_wake.notify_all();
     if (m_thread.joinable())
         m_thread.join();
+    // The writer has handed over its last batch; the finisher runs it and leaves.
+    if (m_finisher.joinable())
+        m_finisher.join();
 }
 
 void Writer::post(Job job)
@@ -85,7 +90,8 @@ void Writer::flush()
 {
     std::unique_lock lock(m_mutex);
     const quint64 target = m_posted;
-    m_progress.wait(lock, [&] { return m_finished >= target || !m_running; });
+    m_progress.wait(
+        lock, [&] { return m_finished >= target || (!m_running && m_committedBatches.empty()); });
 }
 
 WriterStats Writer::stats() const
@@ -105,24 +111,48 @@ void Writer::loopWith(Statements &sql)
             m_wake.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
             if (m_queue.empty()) {
                 m_running = false;
+                m_writerDone = true;
                 m_progress.notify_all();
+                m_finishWake.notify_all();
                 return;
             }
             const auto take = std::min<std::size_t>(m_queue.size(), m_maxBatch);
             std::move(m_queue.begin(), m_queue.begin() + take, std::back_inserter(batch));
             m_queue.erase(m_queue.begin(), m_queue.begin() + take);
         }
-        runBatch(sql, batch);
+        const bool committed = runBatch(sql, batch);
         {
             std::lock_guard lock(m_mutex);
-            m_finished += batch.size();
+            m_committedBatches.push_back(Finished { std::move(batch), committed });
         }
-        batch.clear();
+        batch = {};
+        m_finishWake.notify_one();
+    }
+}
+
+void Writer::finishLoop()
+{
+    for (;;) {
+        Finished finished;
+        {
+            std::unique_lock lock(m_mutex);
+            m_finishWake.wait(lock, [&] { return m_writerDone || !m_committedBatches.empty(); });
+            if (m_committedBatches.empty())
+                return; // the writer is done and everything is finished
+            finished = std::move(m_committedBatches.front());
+            m_committedBatches.pop_front();
+        }
+        for (Job &job : finished.jobs)
+            job.finish(finished.committed);
+        {
+            std::lock_guard lock(m_mutex);
+            m_finished += finished.jobs.size();
+        }
         m_progress.notify_all();
     }
 }
 
-void Writer::runBatch(Statements &sql, std::deque<Job> &batch)
+bool Writer::runBatch(Statements &sql, std::deque<Job> &batch)
 {
     QElapsedTimer timer;
     timer.start();
@@ -150,8 +180,7 @@ void Writer::runBatch(Statements &sql, std::deque<Job> &batch)
     }
     if (!committed)
         qCCritical(lcStore, "a transaction of %d jobs failed to commit", int(batch.size()));
-    for (Job &job : batch)
-        job.finish(committed);
+    return committed;
 }
 
 } // namespace confab::store
