@@ -10,6 +10,10 @@ namespace confab::store {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+constexpr int kCacheKiB = 32 * 1024;
+} // namespace
+
 Writer::Writer(DatabaseConfig config, int maxBatch)
     : m_config(std::move(config))
     , m_maxBatch(maxBatch)
@@ -32,6 +36,10 @@ Result<Done> Writer::start()
                 opened.set_value(db.error());
                 return;
             }
+            // Every write reads the pages of the indexes it updates: keep them in memory
+            // rather than re-reading them with pread() (SQLite's default is 2 MiB).
+            if (!exec(db.value(), u"PRAGMA cache_size=-%1"_s.arg(kCacheKiB)))
+                qCWarning(lcStore, "cannot set the writer's page cache size");
             Statements sql(db.value());
             {
                 auto newest = sql.get(u"SELECT COALESCE(MAX(id), 0) FROM messages"_s);
