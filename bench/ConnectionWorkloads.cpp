@@ -205,7 +205,8 @@ Outcome runReconnect(const Shards &shards, const Target &target, const QList<Ben
     // Everyone drops; each misses one message while away.
     fleet.abortAll();
     const double fillSeconds = fill(
-        sender, count, [&devices](qint64 n) { return "user:" + devices[int(n)].username.toUtf8(); },
+        sender, count,
+        [&devices](qint64 n) -> QByteArray { return "user:" + devices[int(n)].username.toUtf8(); },
         outcome.problems);
     if (fillSeconds < 0)
         return outcome;
