@@ -98,8 +98,9 @@ void Writer::flush()
 {
     std::unique_lock lock(m_mutex);
     const quint64 target = m_posted;
-    m_progress.wait(
-        lock, [&] { return m_finished >= target || (!m_running && m_committedBatches.empty()); });
+    m_progress.wait(lock, [&] {
+        return m_finished >= target || (!m_running && m_committedBatches.empty() && !m_finishing);
+    });
 }
 
 WriterStats Writer::stats() const
@@ -149,12 +150,14 @@ void Writer::finishLoop()
                 return; // the writer is done and everything is finished
             finished = std::move(m_committedBatches.front());
             m_committedBatches.pop_front();
+            m_finishing = true;
         }
         for (Job &job : finished.jobs)
             job.finish(finished.committed);
         {
             std::lock_guard lock(m_mutex);
             m_finished += finished.jobs.size();
+            m_finishing = false;
         }
         m_progress.notify_all();
     }

@@ -95,6 +95,7 @@ private:
     std::deque<Job> m_queue;
     std::deque<Finished> m_committedBatches;
     bool m_writerDone = false; // the writer thread has left its loop
+    bool m_finishing = false; // the finisher is running a batch's completions
     bool m_stopping = false;
     bool m_running = false;
     quint64 m_posted = 0;
