@@ -7,7 +7,12 @@ namespace confab {
 Listener::Listener(QList<Worker *> workers, QObject *parent)
     : QTcpServer(parent)
     , m_workers(std::move(workers))
-{ }
+{
+    // Qt's default backlog of 50 overflows when a few hundred devices reconnect at once: the
+    // kernel drops their SYNs and they retry only a second (then 3 s, 7 s) later. The kernel caps
+    // this at net.core.somaxconn.
+    setListenBacklogSize(kListenBacklog);
+}
 
 void Listener::incomingConnection(qintptr descriptor)
 {

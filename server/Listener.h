@@ -13,6 +13,8 @@ class Listener : public QTcpServer
 {
     Q_OBJECT
 public:
+    static constexpr int kListenBacklog = 4096;
+
     explicit Listener(QList<Worker *> workers, QObject *parent = nullptr);
 
 protected:

@@ -1,6 +1,7 @@
 #include "server/Server.h"
 
 #include "server/Credentials.h"
+#include "server/EpollDispatcher.h"
 #include "server/Listener.h"
 #include "server/Logging.h"
 #include "server/Presence.h"
@@ -152,6 +153,7 @@ Result<Done> Server::start()
     for (int i = 0; i < m_config.workerCount(); ++i) {
         auto *thread = new QThread;
         thread->setObjectName(u"worker-%1"_s.arg(i));
+        thread->setEventDispatcher(new EpollDispatcher);
         auto *worker = new Worker(i, *m_context);
         worker->moveToThread(thread);
         connect(thread, &QThread::finished, worker, &QObject::deleteLater);

@@ -50,8 +50,9 @@ public:
     void stop();
 
     // apply runs inside the transaction (in a savepoint: a failed result rolls back what that job
-    // wrote and nothing else). done runs on the writer thread after the commit, with the result,
-    // or with an `internal` error when the commit failed; keep it short (post elsewhere).
+    // wrote and nothing else). done runs after the commit, with the result, or with an `internal`
+    // error when the commit failed, on the finishing thread: completions run there in commit
+    // order while the writer already commits the next batch.
     template<typename T>
     void submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done);
 
@@ -71,17 +72,30 @@ private:
         std::function<void(bool committed)> finish;
     };
 
+    struct Finished
+    {
+        std::deque<Job> jobs;
+        bool committed = false;
+    };
+
     void post(Job job);
     void loopWith(Statements &sql);
-    void runBatch(Statements &sql, std::deque<Job> &batch);
+    // True if the batch committed.
+    bool runBatch(Statements &sql, std::deque<Job> &batch);
+    void finishLoop();
 
     DatabaseConfig m_config;
     int m_maxBatch;
     std::thread m_thread;
+    std::thread m_finisher; // runs the completions of committed batches, in order
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::condition_variable m_progress;
+    std::condition_variable m_finishWake;
     std::deque<Job> m_queue;
+    std::deque<Finished> m_committedBatches;
+    bool m_writerDone = false; // the writer thread has left its loop
+    bool m_finishing = false; // the finisher is running a batch's completions
     bool m_stopping = false;
     bool m_running = false;
     quint64 m_posted = 0;
