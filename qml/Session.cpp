@@ -5,6 +5,7 @@
 #include "client/Outbox.h"
 #include "client/SyncEngine.h"
 #include "common/Limits.h"
+#include "common/Presence.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -42,18 +43,6 @@ QStringList usernamesIn(const QString &text)
     return names;
 }
 
-QString statusName(PresenceStatus status)
-{
-    switch (status) {
-    case PresenceStatus::Online:
-        return u"online"_s;
-    case PresenceStatus::Offline:
-        return u"offline"_s;
-    case PresenceStatus::Unknown:
-        break;
-    }
-    return u"unknown"_s;
-}
 } // namespace
 
 Session::Session(QObject *parent)
@@ -258,7 +247,7 @@ void Session::openModels()
     connect(account.contacts(), &client::Contacts::presenceChanged, this,
             [this](const PresenceInfo &presence) {
                 if (!currentIsGroup() && m_currentConv == u"user:"_s + presence.username)
-                    setPeerPresence(statusName(presence.status), presence.lastActiveAt);
+                    setPeerPresence(presenceStatusName(presence.status), presence.lastActiveAt);
             });
     connect(m_messages.get(), &QAbstractItemModel::rowsInserted, this,
             [this] { updateNewMarker(m_markerReadSeq); });
@@ -363,7 +352,7 @@ void Session::setCurrentConv(const QString &conv)
         const QString peer = conv.mid(5);
         for (const ContactInfo &contact : m_account->contacts()->list()) {
             if (contact.presence.username == peer) {
-                m_peerStatus = statusName(contact.presence.status);
+                m_peerStatus = presenceStatusName(contact.presence.status);
                 m_peerLastSeen = contact.presence.lastActiveAt;
             }
         }
@@ -454,7 +443,8 @@ void Session::refreshPeerPresence()
     m_account->contacts()->query({ conv.mid(5) }, [self, conv](Result<QList<PresenceInfo>> users) {
         if (!self || self->m_currentConv != conv || !users || users->isEmpty())
             return;
-        self->setPeerPresence(statusName(users->first().status), users->first().lastActiveAt);
+        self->setPeerPresence(presenceStatusName(users->first().status),
+                              users->first().lastActiveAt);
     });
 }
 

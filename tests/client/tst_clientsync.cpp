@@ -81,6 +81,10 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<ClientStack> stack(const TestDevice &device, const QString &name);
+    // A server with its rate limits on and the send rate per device at `rate`, e.g. "3/1".
+    static ServerProcess sendRateLimited(const QString &rate);
+    // A new account on `server` with one device, its cache in this test's directory.
+    std::unique_ptr<ClientStack> deviceOf(ServerProcess &server, const QString &name);
 
     ServerProcess m_server;
     HttpClient m_http;
@@ -277,19 +281,30 @@ void TestClientSync::permanentErrorMarksFailed()
     QVERIFY(!alice->cache->message(pending->clientId));
 }
 
+ServerProcess TestClientSync::sendRateLimited(const QString &rate)
+{
+    return ServerProcess({ u"--log-level"_s, u"warning"_s, u"--send-rate-device"_s, rate },
+                         ServerProcess::RateLimits::On);
+}
+
+std::unique_ptr<ClientStack> TestClientSync::deviceOf(ServerProcess &server, const QString &name)
+{
+    HttpClient http;
+    const TestDevice device = makeDevice(http, server, name);
+    if (!device.ok())
+        return nullptr;
+    return std::make_unique<ClientStack>(m_dir.filePath(name + u"/cache.sqlite3"_s),
+                                         device.username, server.wsUrl(), device.token);
+}
+
 void TestClientSync::rateLimitedSendsGoOutLater()
 {
     // A server that takes 3 sends at once and 3 a second: a burst of 5 gets 2 rate_limited
     // answers, and those go out again on the same connection.
-    ServerProcess server({ u"--log-level"_s, u"warning"_s, u"--send-rate-device"_s, u"3/1"_s },
-                         ServerProcess::RateLimits::On);
+    ServerProcess server = sendRateLimited(u"3/1"_s);
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    HttpClient http;
-    const TestDevice carol = makeDevice(http, server, u"carol"_s);
-    QVERIFY(carol.ok());
-    auto client = std::make_unique<ClientStack>(m_dir.filePath(u"rate-carol/cache.sqlite3"_s),
-                                                carol.username, server.wsUrl(), carol.token);
-    QVERIFY(client->cache);
+    auto client = deviceOf(server, u"carol"_s);
+    QVERIFY(client && client->cache);
     client->connection.start();
     QTRY_VERIFY_WITH_TIMEOUT(client->online(), kTimeoutMs);
     QSignalSpy stateChanges(&client->connection, &Connection::stateChanged);
@@ -309,15 +324,10 @@ void TestClientSync::longBacklogGoesOutAtTheServersPace()
     // 60 messages written offline against a server that takes 20 at once and 20 a second, and
     // closes a device with 4008 once more than 20 sends in a row were refused: the outbox keeps
     // to a window and pauses when refused, so everything arrives on one connection.
-    ServerProcess server({ u"--log-level"_s, u"warning"_s, u"--send-rate-device"_s, u"20/1"_s },
-                         ServerProcess::RateLimits::On);
+    ServerProcess server = sendRateLimited(u"20/1"_s);
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    HttpClient http;
-    const TestDevice dave = makeDevice(http, server, u"dave"_s);
-    QVERIFY(dave.ok());
-    auto client = std::make_unique<ClientStack>(m_dir.filePath(u"backlog-dave/cache.sqlite3"_s),
-                                                dave.username, server.wsUrl(), dave.token);
-    QVERIFY(client->cache);
+    auto client = deviceOf(server, u"dave"_s);
+    QVERIFY(client && client->cache);
     constexpr int kBacklog = 60;
     for (int i = 0; i < kBacklog; ++i)
         QVERIFY(client->outbox->send(u"user:dave"_s, u"backlog %1"_s.arg(i)));
