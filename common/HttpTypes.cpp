@@ -125,7 +125,8 @@ Result<DeviceInfo> DeviceInfo::fromJson(const QJsonObject &json)
     d.deviceId = f.decimal("device_id"_L1);
     d.name = f.string("name"_L1, JsonFields::Optional);
     d.createdAt = f.integer("created_at"_L1);
-    d.lastSeenAt = f.integer("last_seen_at"_L1, JsonFields::Optional);
+    // No time at or before the epoch is a last sighting: it reads as "never", like an absent one.
+    d.lastSeenAt = qMax<qint64>(0, f.integer("last_seen_at"_L1, JsonFields::Optional));
     d.online = f.boolean("online"_L1, JsonFields::Optional);
     if (!f.ok())
         return f.error();

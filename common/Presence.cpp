@@ -47,7 +47,8 @@ Result<PresenceInfo> PresenceInfo::fromJson(const QJsonObject &json)
     PresenceInfo p;
     p.username = f.string("username"_L1);
     const QString status = f.string("status"_L1);
-    p.lastActiveAt = f.integer("last_active_at"_L1, JsonFields::Optional);
+    // No time at or before the epoch is a last activity: it reads as "never", like an absent one.
+    p.lastActiveAt = qMax<qint64>(0, f.integer("last_active_at"_L1, JsonFields::Optional));
     if (!f.ok())
         return f.error();
     // A status a newer server invents reads as unknown.

@@ -2,6 +2,7 @@
 // to §3.3): each type against a literal JSON text, and the inputs they refuse.
 #include "common/Conversations.h"
 #include "common/Groups.h"
+#include "common/HttpTypes.h"
 #include "common/Presence.h"
 #include "tests/common/RoundTrip.h"
 
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void groups();
     void groupRequests();
     void contactsAndPresence();
+    void timesBeforeTheEpochReadAsNever();
     void conversations();
     void refused_data();
     void refused();
@@ -108,6 +110,21 @@ void TestSocialCodec::contactsAndPresence()
                                     { { u"bob"_s, PresenceStatus::Online, 7 },
                                       { u"zed"_s, PresenceStatus::Unknown, 0 } } },
               result);
+}
+
+void TestSocialCodec::timesBeforeTheEpochReadAsNever()
+{
+    // Found by fuzz_protocol: a negative last_active_at decoded as itself but was not encoded
+    // back (only times after the epoch are written), so a round trip changed the value.
+    const auto presence = PresenceInfo::fromJson(
+        parseObject(R"({"username":"bob","status":"online","last_active_at":-1764000000000})"));
+    QVERIFY(presence);
+    QCOMPARE(presence->lastActiveAt, 0);
+    QCOMPARE(PresenceInfo::fromJson(presence->toJson()).value(), *presence);
+    const auto device = DeviceInfo::fromJson(
+        parseObject(R"({"device_id":"3","name":"phone","created_at":5,"last_seen_at":-1})"));
+    QVERIFY(device);
+    QCOMPARE(device->lastSeenAt, 0);
 }
 
 void TestSocialCodec::conversations()
