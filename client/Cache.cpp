@@ -205,10 +205,12 @@ std::optional<CachedMessage> Cache::addPending(const QString &conv, const QStrin
     return readRow(query);
 }
 
-QList<CachedMessage> Cache::outbox() const
+QList<CachedMessage> Cache::outbox(int limit) const
 {
     QSqlQuery query(m_db);
-    query.prepare(u"SELECT "_s + kColumns + u" FROM messages WHERE state = 1 ORDER BY local_id"_s);
+    query.prepare(u"SELECT "_s + kColumns
+                  + u" FROM messages WHERE state = 1 ORDER BY local_id LIMIT ?"_s);
+    query.addBindValue(limit); // SQLite: a negative LIMIT is no limit
     QList<CachedMessage> pending;
     if (run(query)) {
         while (query.next())

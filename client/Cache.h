@@ -70,7 +70,7 @@ public:
     // The outbox: a message typed by the user, stored before it is sent.
     std::optional<CachedMessage> addPending(const QString &conv, const QString &body,
                                             const QString &clientId, qint64 now);
-    QList<CachedMessage> outbox() const; // pending, oldest first
+    QList<CachedMessage> outbox(int limit = -1) const; // pending, oldest first; -1: all
     bool markFailed(const QString &clientId, const QString &error);
     bool markPending(const QString &clientId); // retry a failed one
     bool removeUnsent(const QString &clientId); // delete a pending or failed one

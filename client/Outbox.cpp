@@ -92,7 +92,9 @@ void Outbox::pump()
     if (m_paused || m_connection.state() != Connection::State::Online
         || m_inFlight.size() >= kWindow)
         return;
-    const QList<CachedMessage> pending = m_cache.outbox(); // oldest first
+    // Those on the wire are among the oldest pending ones, so the oldest 2 windows hold every
+    // message that can go now: no need to read a long backlog on every answer.
+    const QList<CachedMessage> pending = m_cache.outbox(2 * kWindow);
     for (const CachedMessage &message : pending) {
         if (m_inFlight.size() >= kWindow)
             break;
@@ -127,29 +129,33 @@ void Outbox::transmit(const CachedMessage &message)
     QPointer<Outbox> self(this);
     const QString clientId = message.clientId;
     const QString conv = message.conv;
-    m_connection.request(
-        SendRequest { clientId, *to, message.body }.toJson(),
-        [self, clientId, conv](Result<QJsonObject> reply) {
-            if (!self)
-                return;
-            self->m_inFlight.remove(clientId);
-            auto sent = reply ? SentEvent::fromJson(*reply) : Result<SentEvent>(reply.error());
-            if (sent) {
-                self->m_sync.absorbSent(sent->seq, sent->message);
-            } else if (isPermanent(sent.error().code)) {
-                qCInfo(lcClientOutbox) << "message failed:" << sent.error().message;
-                self->m_cache.markFailed(clientId, sent.error().message);
-            } else if (sent.error().code == ErrorCode::RateLimited) {
-                // Over the server's send rate: still pending, the outbox waits a moment.
-                self->pause();
-                return;
-            } else {
-                // Still pending: it goes again after the next welcome.
-                return;
-            }
-            Q_EMIT self->messageChanged(conv, clientId);
-            self->pump();
-        });
+    m_connection.request(SendRequest { clientId, *to, message.body }.toJson(),
+                         [self, clientId, conv](Result<QJsonObject> reply) {
+                             if (self)
+                                 self->answered(clientId, conv, reply);
+                         });
+}
+
+void Outbox::answered(const QString &clientId, const QString &conv,
+                      const Result<QJsonObject> &reply)
+{
+    m_inFlight.remove(clientId);
+    auto sent = reply ? SentEvent::fromJson(*reply) : Result<SentEvent>(reply.error());
+    if (sent) {
+        m_sync.absorbSent(sent->seq, sent->message);
+    } else if (isPermanent(sent.error().code)) {
+        qCInfo(lcClientOutbox) << "message failed:" << sent.error().message;
+        m_cache.markFailed(clientId, sent.error().message);
+    } else if (sent.error().code == ErrorCode::RateLimited) {
+        // Over the server's send rate: still pending, the outbox waits a moment.
+        pause();
+        return;
+    } else {
+        // Still pending: it goes again after the next welcome.
+        return;
+    }
+    Q_EMIT messageChanged(conv, clientId);
+    pump();
 }
 
 } // namespace confab::client

@@ -7,7 +7,9 @@
 #pragma once
 
 #include "client/Cache.h"
+#include "common/Result.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -41,6 +43,8 @@ private:
     // Sends pending messages, oldest first, while online, not paused and the window has room.
     void pump();
     void transmit(const CachedMessage &message);
+    // The server's answer to a send: sent, failed for good, or still pending.
+    void answered(const QString &clientId, const QString &conv, const Result<QJsonObject> &reply);
     void pause(); // after rate_limited
 
     Connection &m_connection;

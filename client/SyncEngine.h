@@ -1,8 +1,9 @@
 // Keeps the cache in step with the server's inbox. After each welcome it pages `sync` from the
 // cached cursor until nothing is left and refreshes the conversation list (a new device with an
-// empty cache starts its cursor at the welcome's latest_seq and pages through the whole list), applies live messages,
-// notices a gap in seq and fills it, and acks only what is stored. Read markers go out when a
-// conversation is read, and markers from other devices come in, so unread counts agree.
+// empty cache starts its cursor at the welcome's latest_seq and pages through the whole list),
+// applies live messages, notices a gap in seq and fills it, and acks only what is stored. Read
+// markers go out when a conversation is read, and markers from other devices come in, so unread
+// counts agree.
 #pragma once
 
 #include "common/Message.h"

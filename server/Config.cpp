@@ -33,8 +33,9 @@ int ServerConfig::connectionCap() const
     rlimit files {};
     if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY)
         return 0;
-    return files.rlim_cur > kReserved + 64 ? int(qMin<rlim_t>(files.rlim_cur - kReserved, rlim_t(std::numeric_limits<int>::max())))
-                                           : 64;
+    return files.rlim_cur > kReserved + 64
+        ? int(qMin<rlim_t>(files.rlim_cur - kReserved, rlim_t(std::numeric_limits<int>::max())))
+        : 64;
 }
 
 namespace {
