@@ -3,6 +3,7 @@
 #include "server/Config.h"
 #include "server/Logging.h"
 #include "server/Metrics.h"
+#include "server/SocketBuffers.h"
 #include "server/http/HttpConnection.h"
 #include "server/limits/AbuseLimits.h"
 #include "server/ws/Session.h"
@@ -142,6 +143,8 @@ void Worker::accept(qintptr descriptor)
             delete socket;
             return;
         }
+        if (!m_context.tls)
+            releaseIdleSocketBuffers(socket);
         new ConnectionCount(socket, m_live, m_context.metrics.connectionsOpen,
                             m_context.limits.connections, peer);
         if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
