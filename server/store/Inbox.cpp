@@ -14,46 +14,75 @@ namespace {
 
 constexpr int kDirect = 0;
 
-// The next seq of a user's inbox; the counter lives on the user row so allocation is one update.
-Result<qint64> nextInboxSeq(WriteTxn &txn, qint64 user)
+// Who gets a copy of a message, as an SQL set of user ids and the values it binds: the two
+// users of a direct conversation (one, for a note to self) or a group's current members. Every
+// copy is written by a few statements over the whole set, not a few statements per owner: a
+// post to a 100-member group costs as many statements as a direct message.
+struct Owners
 {
-    auto update = txn.sql.get(
-        u"UPDATE users SET inbox_seq = inbox_seq + 1 WHERE id = ? RETURNING inbox_seq"_s);
-    update->addBindValue(user);
-    if (!update.run() || !update->next())
-        return storageError();
-    return update->value(0).toLongLong();
+    QString set; // "(?, ?)" or "(SELECT user_id FROM group_members WHERE ...)"
+    QVariantList values;
+
+    void bindTo(QSqlQuery &query) const
+    {
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+    }
+};
+
+Owners directOwners(qint64 a, qint64 b)
+{
+    return Owners { u"(?, ?)"_s, { a, b } };
 }
 
-// One owner's copy: the inbox entry and the conversation index row.
-Result<qint64> appendCopy(WriteTxn &txn, qint64 owner, qint64 convId, qint64 messageId, qint64 ts,
-                          bool fromOwner)
+Owners groupOwners(qint64 groupId)
 {
-    const auto seq = nextInboxSeq(txn, owner);
-    if (!seq)
-        return seq;
+    return Owners { u"(SELECT user_id FROM group_members WHERE group_id = ? AND active = 1)"_s,
+                    { groupId } };
+}
+
+// Gives every owner its next inbox seq (the counter lives on the user row).
+Result<QList<std::pair<qint64, qint64>>> nextInboxSeqs(WriteTxn &txn, const Owners &owners)
+{
+    auto update = txn.sql.get(u"UPDATE users SET inbox_seq = inbox_seq + 1 WHERE id IN "_s
+                              + owners.set + u" RETURNING id, inbox_seq"_s);
+    owners.bindTo(*update);
+    if (!update.run())
+        return storageError();
+    QList<std::pair<qint64, qint64>> seqs; // (owner, seq)
+    while (update->next())
+        seqs.append({ update->value(0).toLongLong(), update->value(1).toLongLong() });
+    return seqs;
+}
+
+// Every owner's inbox entry (at the seq nextInboxSeqs just gave it) and conversation index row.
+Result<Done> appendCopies(WriteTxn &txn, const Owners &owners, qint64 convId, qint64 messageId,
+                          qint64 ts, qint64 senderId)
+{
     {
-        auto insert =
-            txn.sql.get(u"INSERT INTO inbox (user_id, seq, message_id) VALUES (?, ?, ?)"_s);
-        insert->addBindValue(owner);
-        insert->addBindValue(*seq);
+        auto insert = txn.sql.get(u"INSERT INTO inbox (user_id, seq, message_id) "
+                                  "SELECT id, inbox_seq, ? FROM users WHERE id IN "_s
+                                  + owners.set);
         insert->addBindValue(messageId);
+        owners.bindTo(*insert);
         if (!insert.run())
             return storageError();
     }
     auto index = txn.sql.get(
         u"INSERT INTO user_convs (user_id, conv_id, last_message_id, activity_ts, unread) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, conv_id) DO UPDATE SET "
-        "last_message_id = excluded.last_message_id, activity_ts = excluded.activity_ts, "
-        "unread = unread + excluded.unread"_s);
-    index->addBindValue(owner);
+        "SELECT id, ?, ?, ?, id != ? FROM users WHERE id IN "_s
+        + owners.set
+        + u" ON CONFLICT (user_id, conv_id) DO UPDATE SET "
+          "last_message_id = excluded.last_message_id, activity_ts = excluded.activity_ts, "
+          "unread = unread + excluded.unread"_s);
     index->addBindValue(convId);
     index->addBindValue(messageId);
     index->addBindValue(ts);
-    index->addBindValue(fromOwner ? 0 : 1);
+    index->addBindValue(senderId);
+    owners.bindTo(*index);
     if (!index.run())
         return storageError();
-    return seq;
+    return Done {};
 }
 
 // The direct conversation of two users (created on first use) and its next conv_seq.
@@ -111,32 +140,34 @@ std::optional<Result<StoredMessage>> findDuplicate(WriteTxn &txn, const Sender &
     return Result<StoredMessage>(std::move(stored));
 }
 
-struct Owner
-{
-    qint64 userId;
-    QString conv; // the conversation as this owner sees it
-};
-
-// Stores the message once and gives each owner its inbox entry and index row.
+// Stores the message once and gives each owner its inbox entry and index row. convFor names the
+// conversation as a given owner sees it.
+template<typename ConvFor>
 Result<StoredMessage> store(WriteTxn &txn, const Sender &sender, qint64 convId, qint64 convSeq,
-                            const QList<Owner> &owners, const QString &clientId,
+                            const Owners &owners, ConvFor convFor, const QString &clientId,
                             const QString &body)
 {
     const auto stamp = txn.clock.next(txn.now);
+    const auto seqs = nextInboxSeqs(txn, owners);
+    if (!seqs)
+        return seqs.error();
     StoredMessage stored;
-    stored.copies.reserve(owners.size());
-    for (const Owner &owner : owners) {
-        const auto seq = appendCopy(txn, owner.userId, convId, stamp.id, stamp.ts,
-                                    owner.userId == sender.userId);
-        if (!seq)
-            return seq.error();
-        stored.copies.append(InboxCopy { owner.userId, *seq, owner.conv });
-        if (owner.userId == sender.userId) {
-            stored.senderSeq = *seq;
-            stored.message = Message { stamp.id, owner.conv, sender.username, body,
-                                       stamp.ts, convSeq,    clientId };
+    stored.copies.reserve(seqs->size());
+    for (const auto &[owner, seq] : *seqs) {
+        stored.copies.append(InboxCopy { owner, seq, convFor(owner) });
+        if (owner == sender.userId) {
+            stored.senderSeq = seq;
+            stored.message = Message { stamp.id,        stored.copies.constLast().conv,
+                                       sender.username, body,
+                                       stamp.ts,        convSeq,
+                                       clientId };
         }
     }
+    if (stored.senderSeq == 0)
+        return storageError(); // the sender is always an owner
+    if (const auto copies = appendCopies(txn, owners, convId, stamp.id, stamp.ts, sender.userId);
+        !copies)
+        return copies.error();
     auto insert = txn.sql.get(u"INSERT INTO messages (id, conv_id, conv_seq, sender_id, "
                               "sender_seq, client_id, body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
     insert->addBindValue(stamp.id);
@@ -161,10 +192,12 @@ Result<StoredMessage> appendDirect(WriteTxn &txn, const Sender &sender, const QS
     const auto conv = nextDirectConvSeq(txn, sender.userId, *recipientId);
     if (!conv)
         return conv.error();
-    QList<Owner> owners { { sender.userId, u"user:"_s + recipient } };
-    if (*recipientId != sender.userId)
-        owners.append({ *recipientId, u"user:"_s + sender.username });
-    return store(txn, sender, conv->first, conv->second, owners, clientId, body);
+    const QString senderView = u"user:"_s + recipient;
+    const QString recipientView = u"user:"_s + sender.username;
+    return store(
+        txn, sender, conv->first, conv->second, directOwners(sender.userId, *recipientId),
+        [&](qint64 owner) { return owner == sender.userId ? senderView : recipientView; }, clientId,
+        body);
 }
 
 Result<StoredMessage> appendGroup(WriteTxn &txn, const Sender &sender, qint64 groupId,
@@ -178,15 +211,10 @@ Result<StoredMessage> appendGroup(WriteTxn &txn, const Sender &sender, qint64 gr
     const auto convSeq = nextConvSeq(txn, access->convId);
     if (!convSeq)
         return convSeq.error();
-    const auto members = groups::activeMemberIds(txn.sql, groupId);
-    if (!members)
-        return members.error();
     const QString conv = ConvRef::group(groupId).toString();
-    QList<Owner> owners;
-    owners.reserve(members->size());
-    for (qint64 member : *members)
-        owners.append({ member, conv });
-    return store(txn, sender, access->convId, *convSeq, owners, clientId, body);
+    return store(
+        txn, sender, access->convId, *convSeq, groupOwners(groupId), [&](qint64) { return conv; },
+        clientId, body);
 }
 
 } // namespace
