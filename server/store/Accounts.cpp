@@ -1,6 +1,5 @@
 #include "server/store/Accounts.h"
 
-#include <QSqlQuery>
 #include <QVariant>
 
 namespace confab::store::accounts {

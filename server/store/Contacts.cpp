@@ -2,7 +2,6 @@
 
 #include "server/store/MessageRows.h"
 
-#include <QSqlQuery>
 #include <QVariant>
 
 namespace confab::store::contacts {

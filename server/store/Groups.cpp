@@ -3,7 +3,6 @@
 #include "common/Limits.h"
 #include "server/store/MessageRows.h"
 
-#include <QSqlQuery>
 #include <QVariant>
 
 namespace confab::store::groups {

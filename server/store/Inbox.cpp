@@ -3,7 +3,6 @@
 #include "server/store/Groups.h"
 #include "server/store/MessageRows.h"
 
-#include <QSqlQuery>
 #include <QVariant>
 
 namespace confab::store::inbox {
@@ -23,7 +22,7 @@ struct Owners
     QString set; // "(?, ?)" or "(SELECT user_id FROM group_members WHERE ...)"
     QVariantList values;
 
-    void bindTo(QSqlQuery &query) const
+    void bindTo(Statement &query) const
     {
         for (const QVariant &value : values)
             query.addBindValue(value);

@@ -16,7 +16,7 @@ const QString kMessageJoins = u"JOIN users s ON s.id = m.sender_id "
                               "LEFT JOIN users lo ON lo.id = c.user_lo "
                               "LEFT JOIN users hi ON hi.id = c.user_hi"_s;
 
-Message readMessage(const QSqlQuery &query, int first)
+Message readMessage(const Statement &query, int first)
 {
     return Message { query.value(first).toLongLong(),     query.value(first + 6).toString(),
                      query.value(first + 5).toString(),   query.value(first + 3).toString(),

@@ -6,7 +6,6 @@
 #include "common/Result.h"
 #include "server/store/Statements.h"
 
-#include <QSqlQuery>
 #include <QString>
 
 namespace confab::store {
@@ -16,7 +15,7 @@ extern const QString kMessageColumns;
 // Joins users s (sender), convs c, users lo and hi (a direct conversation's two parties).
 extern const QString kMessageJoins;
 // Reads a message whose kMessageColumns start at column `first`.
-Message readMessage(const QSqlQuery &query, int first);
+Message readMessage(const Statement &query, int first);
 
 Error storageError();
 

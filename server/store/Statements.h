@@ -1,9 +1,10 @@
 // Prepared statements of one connection, prepared on first use and kept for reuse.
 #pragma once
 
+#include "server/store/Statement.h"
+
 #include <QHash>
 #include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QString>
 
 #include <memory>
@@ -13,9 +14,8 @@ namespace confab::store {
 class Statements
 {
 public:
-    explicit Statements(QSqlDatabase db)
-        : m_db(std::move(db))
-    { }
+    // db must be a QSQLITE connection.
+    explicit Statements(QSqlDatabase db);
     ~Statements();
     Statements(const Statements &) = delete;
     Statements &operator=(const Statements &) = delete;
@@ -25,19 +25,19 @@ public:
     class Use
     {
     public:
-        explicit Use(QSqlQuery *query)
+        explicit Use(Statement *query)
             : m_query(query)
         { }
         ~Use() { m_query->finish(); }
         Use(const Use &) = delete;
         Use &operator=(const Use &) = delete;
-        QSqlQuery *operator->() const { return m_query; }
-        QSqlQuery &operator*() const { return *m_query; }
+        Statement *operator->() const { return m_query; }
+        Statement &operator*() const { return *m_query; }
         // exec() that logs the failure.
         bool run();
 
     private:
-        QSqlQuery *m_query;
+        Statement *m_query;
     };
 
     Use get(const QString &sql);
@@ -45,7 +45,8 @@ public:
 
 private:
     QSqlDatabase m_db;
-    QHash<QString, std::shared_ptr<QSqlQuery>> m_cache;
+    sqlite3 *m_handle = nullptr; // the connection's, for Statement
+    QHash<QString, std::shared_ptr<Statement>> m_cache;
 };
 
 } // namespace confab::store

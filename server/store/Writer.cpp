@@ -4,7 +4,6 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QSqlQuery>
 
 namespace confab::store {
 
