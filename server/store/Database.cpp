@@ -8,6 +8,8 @@
 
 #include <atomic>
 
+#include <pthread.h>
+
 namespace confab::store {
 
 using namespace Qt::StringLiterals;
@@ -50,6 +52,11 @@ QString threadConnectionName(QStringView prefix)
 {
     static std::atomic<int> counter { 0 };
     return u"%1-%2"_s.arg(prefix).arg(++counter);
+}
+
+void nameThisThread(const QString &name)
+{
+    ::pthread_setname_np(::pthread_self(), name.toUtf8().left(15).constData());
 }
 
 Result<Done> exec(QSqlDatabase &db, const QString &sql)

@@ -24,6 +24,9 @@ void closeConnection(const QString &connectionName);
 // A unique connection name for the calling thread, with a readable prefix.
 QString threadConnectionName(QStringView prefix);
 
+// Names the calling thread (as top, perf and gdb show it; at most 15 bytes are kept).
+void nameThisThread(const QString &name);
+
 // Runs one statement without parameters; the error text on failure.
 Result<Done> exec(QSqlDatabase &db, const QString &sql);
 

@@ -4,6 +4,8 @@
 
 namespace confab::store {
 
+using namespace Qt::StringLiterals;
+
 QueryPool::QueryPool(DatabaseConfig config, int threads, QString name)
     : m_config(std::move(config))
     , m_threadCount(qMax(1, threads))
@@ -20,7 +22,8 @@ Result<Done> QueryPool::start()
     for (int i = 0; i < m_threadCount; ++i) {
         std::promise<Result<Done>> opened;
         auto openedFuture = opened.get_future();
-        m_threads.emplace_back([this, &opened] {
+        m_threads.emplace_back([this, &opened, i] {
+            nameThisThread(u"%1-%2"_s.arg(m_name).arg(i));
             const QString connection = threadConnectionName(m_name);
             {
                 auto db = openConnection(m_config, connection);

@@ -28,6 +28,7 @@ Result<Done> Writer::start()
     std::promise<Result<Done>> opened;
     auto openedFuture = opened.get_future();
     m_thread = std::thread([this, &opened] {
+        nameThisThread(u"writer"_s);
         const QString name = threadConnectionName(u"writer");
         {
             auto db = openConnection(m_config, name);
@@ -50,7 +51,10 @@ Result<Done> Writer::start()
                 m_running = true;
                 m_writerDone = false;
             }
-            m_finisher = std::thread([this] { finishLoop(); });
+            m_finisher = std::thread([this] {
+                nameThisThread(u"writer-finish"_s);
+                finishLoop();
+            });
             opened.set_value(Done {});
             loopWith(sql);
         }
