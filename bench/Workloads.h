@@ -19,7 +19,7 @@ struct Options
     int window = 1'000; // handshakes in flight (W1, W5's first connect)
     int reconnectWindow = 0; // W5's storm: 0 = every device at once
     double holdSeconds = 5; // W1: how long the connections are held before RSS is read
-    int users = 1'000; // W2: online users, in pairs
+    int users = 1'000; // W2, soak: online users, in pairs
     QList<double> rates { 1'000, 5'000, 10'000, 20'000, 40'000 }; // W2: messages/s
     double seconds = 10; // W2, W3: length of each rate step
     int groups = 10; // W3

@@ -79,7 +79,7 @@ int main(int argc, char *argv[])
           u"n"_s },
         { u"hold"_s, u"W1: seconds to hold the connections before reading RSS. Default 5."_s,
           u"s"_s },
-        { u"users"_s, u"W2: online users, in pairs. Default 1000."_s, u"n"_s },
+        { u"users"_s, u"W2, soak: online users, in pairs. Default 1000."_s, u"n"_s },
         { u"rates"_s, u"W2: messages/s, comma-separated. Default 1000,5000,10000,20000,40000."_s,
           u"list"_s },
         { u"seconds"_s, u"W2, W3: seconds per rate. Default 10."_s, u"s"_s },
