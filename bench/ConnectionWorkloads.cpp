@@ -1,5 +1,6 @@
 // W1 (idle connections), W4 (offline drain) and W5 (reconnect storm): connecting, holding and
 // catching up, rather than steady traffic.
+#include "bench/CpuShares.h"
 #include "bench/Fleet.h"
 #include "bench/Frames.h"
 #include "bench/ServerUnderTest.h"
@@ -115,6 +116,7 @@ Outcome runIdle(const Shards &shards, const Target &target, const QList<BenchDev
                            { u"handshakes_in_flight"_s, options.window },
                            { u"hold_s"_s, options.holdSeconds } };
     const qint64 rssBefore = ServerUnderTest::rssKiB(target.pid);
+    const CpuShares cpu(target.pid);
     Fleet fleet(shards, target.host, target.port, devices.mid(0, options.devices));
     Latencies auth;
     const auto opened = fleet.openAll(options.window, auth, 300'000);
@@ -122,6 +124,10 @@ Outcome runIdle(const Shards &shards, const Target &target, const QList<BenchDev
     const qint64 rssAfter = ServerUnderTest::rssKiB(target.pid);
 
     QJsonObject figures = openedFigures(opened, auth);
+    // Over the connecting and the hold.
+    const QJsonObject cpuFigures = cpu.figures();
+    for (auto it = cpuFigures.begin(); it != cpuFigures.end(); ++it)
+        figures.insert(it.key(), it.value());
     figures.insert(u"server_rss_before_kib"_s, rssBefore);
     figures.insert(u"server_rss_after_kib"_s, rssAfter);
     figures.insert(u"server_rss_per_connection_kib"_s,
@@ -240,7 +246,7 @@ int usersNeeded(const QString &workload, const Options &options)
 {
     if (workload == u"w1"_s)
         return options.devices;
-    if (workload == u"w2"_s)
+    if (workload == u"w2"_s || workload == u"soak"_s)
         return options.users;
     if (workload == u"w3"_s)
         return options.groups * options.groupSize;

@@ -65,6 +65,26 @@ Fleet::~Fleet()
     });
 }
 
+std::vector<std::vector<int>> Fleet::indicesByShard() const
+{
+    std::vector<std::vector<int>> indices(std::size_t(m_shards.count()));
+    for (int i = 0; i < size(); ++i)
+        indices[std::size_t(shardOf(i))].push_back(i);
+    return indices;
+}
+
+bool openFleet(Fleet &fleet, int window, QStringList &problems)
+{
+    Latencies auth;
+    const auto opened = fleet.openAll(window, auth, 120'000);
+    if (opened.ready == fleet.size())
+        return true;
+    problems << QStringLiteral("%1 of %2 devices failed to connect")
+                    .arg(fleet.size() - opened.ready)
+                    .arg(fleet.size());
+    return false;
+}
+
 void Fleet::forEach(const std::function<void(int, WsConnection *)> &work) const
 {
     m_shards.runEverywhere([&](int shard) {

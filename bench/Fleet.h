@@ -8,6 +8,8 @@
 #include "bench/Shards.h"
 #include "bench/WsConnection.h"
 
+#include <QStringList>
+
 #include <atomic>
 #include <functional>
 #include <vector>
@@ -41,6 +43,8 @@ public:
                    std::function<void(int index)> welcomed = {});
     // Drops every connection at once, without a close handshake.
     void abortAll();
+    // The indices of each shard's connections, shard by shard.
+    std::vector<std::vector<int>> indicesByShard() const;
     // Runs `work` for each connection, on its shard thread; returns when all ran.
     void forEach(const std::function<void(int index, WsConnection *connection)> &work) const;
 
@@ -60,6 +64,10 @@ private:
     std::vector<QObject *> m_pacers;
     std::atomic<qint64> m_paced { 0 };
 };
+
+// Opens the whole fleet (at most `window` handshakes at once, 120 s in all); false, with a
+// problem added, unless every device was welcomed.
+bool openFleet(Fleet &fleet, int window, QStringList &problems);
 
 // Polls `done` (the coordinator's thread only waits) until it holds or `timeoutMs` passed.
 bool waitUntil(const std::function<bool()> &done, int timeoutMs);

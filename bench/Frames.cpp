@@ -27,6 +27,18 @@ qint64 stampOf(const QByteArray &frame)
     return stamp;
 }
 
+qint64 seqOf(const QByteArray &frame)
+{
+    static constexpr QByteArrayView key = "\"seq\":\"";
+    const qsizetype at = frame.indexOf(key);
+    if (at < 0)
+        return -1;
+    qint64 seq = 0;
+    for (qsizetype i = at + key.size(); i < frame.size() && frame[i] >= '0' && frame[i] <= '9'; ++i)
+        seq = seq * 10 + (frame[i] - '0');
+    return seq;
+}
+
 QByteArray send(const QByteArray &clientId, const QByteArray &to)
 {
     return "{\"type\":\"send\",\"client_id\":\"" + clientId + "\",\"to\":\"" + to

@@ -11,6 +11,8 @@ namespace confab::bench::frames {
 QByteArrayView typeOf(const QByteArray &frame);
 // The send time a benchmark body starts with (nowNs() at sending), or -1.
 qint64 stampOf(const QByteArray &frame);
+// The value of the frame's top-level "seq" (`sent`, `msg`; the message object has none), or -1.
+qint64 seqOf(const QByteArray &frame);
 // A `send` whose body carries the time it was sent.
 QByteArray send(const QByteArray &clientId, const QByteArray &to);
 QByteArray sync(qint64 after, int limit);

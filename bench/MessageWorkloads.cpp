@@ -1,8 +1,10 @@
 // W2 (one-to-one) and W3 (group fan-out): open-loop sending at fixed rates to online users,
 // measuring deliveries, end-to-end latency (from the time stamped in each body), loss after a
 // drain, and the server's CPU and memory.
+#include "bench/CpuShares.h"
 #include "bench/Fleet.h"
 #include "bench/Frames.h"
+#include "bench/Pairs.h"
 #include "bench/ServerUnderTest.h"
 #include "bench/Workloads.h"
 
@@ -61,15 +63,6 @@ void forgetFrames(Fleet &fleet)
     fleet.forEach([](int, WsConnection *connection) { connection->onText = nullptr; });
 }
 
-// The indices of each shard's ready connections, for round-robin sending.
-std::vector<std::vector<int>> sendersByShard(const Shards &shards, Fleet &fleet)
-{
-    std::vector<std::vector<int>> senders(std::size_t(shards.count()));
-    for (int i = 0; i < fleet.size(); ++i)
-        senders[std::size_t(fleet.shardOf(i))].push_back(i);
-    return senders;
-}
-
 // One rate step: send at `rate` for `seconds`, then wait until every stored message reached each
 // of its `recipients` online devices. Fills in the step's figures.
 QJsonObject runStep(Fleet &fleet, Counters &counters, const Target &target, const Options &options,
@@ -77,7 +70,7 @@ QJsonObject runStep(Fleet &fleet, Counters &counters, const Target &target, cons
                     const std::function<void(int shard, qint64 n)> &send, QStringList &problems)
 {
     counters.reset();
-    const double cpu0 = ServerUnderTest::cpuSeconds(target.pid);
+    const CpuShares cpu(target.pid);
     const qint64 t0 = nowNs();
     fleet.startPacing(rate, send);
     waitUntil([] { return false; }, int(options.seconds * 1000));
@@ -89,8 +82,7 @@ QJsonObject runStep(Fleet &fleet, Counters &counters, const Target &target, cons
                 && counters.delivered >= counters.stored * recipients;
         },
         options.drainTimeoutMs);
-    const qint64 t2 = nowNs();
-    const double cpu1 = ServerUnderTest::cpuSeconds(target.pid);
+    const QJsonObject cpuFigures = cpu.figures();
 
     const qint64 expected = counters.stored * recipients;
     const qint64 lost = qMax<qint64>(0, expected - counters.delivered);
@@ -106,7 +98,8 @@ QJsonObject runStep(Fleet &fleet, Counters &counters, const Target &target, cons
         { u"lost"_s, lost },
         { u"drain_s"_s, std::round(double(last - t1) / 1e7) / 100 },
         { u"latency"_s, counters.latency.summary() },
-        { u"server_cpu_percent"_s, std::round((cpu1 - cpu0) / (double(t2 - t0) / 1e9) * 100) },
+        { u"server_cpu_percent"_s, cpuFigures.value(u"server_cpu_percent"_s) },
+        { u"generator_cpu_percent"_s, cpuFigures.value(u"generator_cpu_percent"_s) },
         { u"server_rss_kib"_s, ServerUnderTest::rssKiB(target.pid) },
     };
     if (!drained)
@@ -117,17 +110,6 @@ QJsonObject runStep(Fleet &fleet, Counters &counters, const Target &target, cons
         problems << u"at %1/s: %2 sends answered with an error"_s.arg(rate).arg(
             counters.errors.load());
     return figures;
-}
-
-bool openFleet(Fleet &fleet, const Options &options, Outcome &outcome)
-{
-    Latencies auth;
-    const auto opened = fleet.openAll(options.window, auth, 120'000);
-    if (opened.ready == fleet.size())
-        return true;
-    outcome.problems << u"%1 of %2 devices failed to connect"_s.arg(fleet.size() - opened.ready)
-                            .arg(fleet.size());
-    return false;
 }
 
 } // namespace
@@ -145,15 +127,12 @@ Outcome runDirect(const Shards &shards, const Target &target, const QList<BenchD
                            { u"rates_per_s"_s, rates },
                            { u"seconds_per_rate"_s, options.seconds } };
     Fleet fleet(shards, target.host, target.port, devices.mid(0, users));
-    if (!openFleet(fleet, options, outcome))
+    if (!openFleet(fleet, options.window, outcome.problems))
         return outcome;
     Counters counters;
     countFrames(fleet, counters);
-    const auto senders = sendersByShard(shards, fleet);
-    // Each user writes to its pair: 0 <-> 1, 2 <-> 3, ...
-    std::vector<QByteArray> peers;
-    for (int i = 0; i < users; ++i)
-        peers.push_back("user:" + devices[i ^ 1].username.toUtf8());
+    const auto senders = fleet.indicesByShard();
+    const std::vector<QByteArray> peers = pairedPeers(devices, users);
 
     int step = 0;
     for (double rate : options.rates) {
@@ -186,7 +165,7 @@ Outcome runGroups(const Shards &shards, const Target &target, const QList<BenchD
                            { u"post_rates_per_s"_s, rates },
                            { u"seconds_per_rate"_s, options.seconds } };
     Fleet fleet(shards, target.host, target.port, devices.mid(0, members));
-    if (!openFleet(fleet, options, outcome))
+    if (!openFleet(fleet, options.window, outcome.problems))
         return outcome;
 
     // Each group's first member creates it with the others.
@@ -224,7 +203,7 @@ Outcome runGroups(const Shards &shards, const Target &target, const QList<BenchD
 
     Counters counters;
     countFrames(fleet, counters);
-    const auto senders = sendersByShard(shards, fleet);
+    const auto senders = fleet.indicesByShard();
     int step = 0;
     for (double rate : options.postRates) {
         ++step;

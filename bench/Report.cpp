@@ -67,8 +67,23 @@ QString table(const QJsonObject &report)
         for (const QJsonValue &step : result.value(u"steps"_s).toArray()) {
             const QJsonObject figures = step.toObject();
             QStringList lines;
-            for (auto it = figures.begin(); it != figures.end(); ++it)
+            for (auto it = figures.begin(); it != figures.end(); ++it) {
+                // A series of windows (the soak's): one line each, below its name.
+                const QJsonArray rows = it.value().toArray();
+                if (!rows.isEmpty() && rows.first().isObject()) {
+                    lines << u"    %1"_s.arg(it.key());
+                    for (const QJsonValue &row : rows) {
+                        // Its time first, when it has one.
+                        QJsonObject rest = row.toObject();
+                        const QJsonValue at = rest.take(u"t_s"_s);
+                        lines << u"      "_s
+                                + (at.isUndefined() ? QString() : u"t_s "_s + text(at) + u", "_s)
+                                + pairs(rest, u", "_s);
+                    }
+                    continue;
+                }
                 lines << u"    %1%2"_s.arg(it.key(), -30).arg(text(it.value()));
+            }
             out += u"  ---\n"_s + lines.join(u'\n') + u'\n';
         }
         for (const QJsonValue &problem : result.value(u"problems"_s).toArray())

@@ -1,5 +1,6 @@
 // confab-bench: drives a real confabd through the protocol (W1 idle connections, W2 one-to-one,
-// W3 group fan-out, W4 offline drain, W5 reconnect storm), prints a table and writes JSON.
+// W3 group fan-out, W4 offline drain, W5 reconnect storm, and a soak), prints a table and writes
+// JSON.
 #include "bench/Fixture.h"
 #include "bench/Machine.h"
 #include "bench/Report.h"
@@ -58,8 +59,11 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     const Options defaults;
     parser.addOptions({
-        { u"workload"_s, u"w1..w5, comma-separated, or all. Default all."_s, u"list"_s, u"all"_s },
-        { u"smoke"_s, u"Tiny sizes for every workload (CI): checks, does not measure."_s },
+        { u"workload"_s, u"w1..w5 or soak, comma-separated, or all (w1..w5). Default all."_s,
+          u"list"_s, u"all"_s },
+        { u"smoke"_s,
+          u"Tiny sizes for every workload, and a 3 s soak after w1..w5 (CI): checks, does not "
+          "measure."_s },
         { u"confabd"_s, u"The confabd to start. Default: ../server/confabd next to this program."_s,
           u"path"_s },
         { u"server-arg"_s, u"An extra argument for confabd (repeat it for several)."_s, u"arg"_s },
@@ -75,7 +79,7 @@ int main(int argc, char *argv[])
           u"n"_s },
         { u"hold"_s, u"W1: seconds to hold the connections before reading RSS. Default 5."_s,
           u"s"_s },
-        { u"users"_s, u"W2: online users, in pairs. Default 1000."_s, u"n"_s },
+        { u"users"_s, u"W2, soak: online users, in pairs. Default 1000."_s, u"n"_s },
         { u"rates"_s, u"W2: messages/s, comma-separated. Default 1000,5000,10000,20000,40000."_s,
           u"list"_s },
         { u"seconds"_s, u"W2, W3: seconds per rate. Default 10."_s, u"s"_s },
@@ -84,6 +88,15 @@ int main(int argc, char *argv[])
         { u"post-rates"_s, u"W3: posts/s, comma-separated. Default 200,500,1000,2000."_s,
           u"list"_s },
         { u"messages"_s, u"W4: messages waiting for the offline user. Default 10000."_s, u"n"_s },
+        { u"soak-rate"_s, u"Soak: messages/s, steady, over --users. Default 5000."_s, u"n"_s },
+        { u"soak-seconds"_s, u"Soak: seconds of steady load. Default 600."_s, u"s"_s },
+        { u"warmup-seconds"_s, u"Soak: memory growth counts after this. Default 60."_s, u"s"_s },
+        { u"sample-seconds"_s, u"Soak: seconds per window of figures. Default 10."_s, u"s"_s },
+        { u"churn-seconds"_s,
+          u"Soak: every S seconds a share of the devices drops; they come back S seconds "
+          "later. Default 10."_s,
+          u"s"_s },
+        { u"churn"_s, u"Soak: that share, 0..0.5 (0 = no churn). Default 0.02."_s, u"fraction"_s },
     });
     parser.process(app);
 
@@ -100,6 +113,11 @@ int main(int argc, char *argv[])
         options.postRates = { 20 };
         options.messages = 300;
         options.drainTimeoutMs = 60'000;
+        options.soakRate = 200;
+        options.soakSeconds = 3;
+        options.warmupSeconds = 1;
+        options.sampleSeconds = 1;
+        options.churnSeconds = 1;
     }
     const auto intOption = [&parser](const QString &name, int &value) {
         if (parser.isSet(name))
@@ -116,17 +134,36 @@ int main(int argc, char *argv[])
         options.holdSeconds = parser.value(u"hold"_s).toDouble();
     if (parser.isSet(u"seconds"_s))
         options.seconds = parser.value(u"seconds"_s).toDouble();
+    const auto doubleOption = [&parser](const QString &name, double &value) {
+        if (parser.isSet(name))
+            value = parser.value(name).toDouble();
+    };
+    doubleOption(u"soak-rate"_s, options.soakRate);
+    doubleOption(u"soak-seconds"_s, options.soakSeconds);
+    doubleOption(u"warmup-seconds"_s, options.warmupSeconds);
+    doubleOption(u"sample-seconds"_s, options.sampleSeconds);
+    doubleOption(u"churn-seconds"_s, options.churnSeconds);
+    doubleOption(u"churn"_s, options.churnFraction);
+    if (options.sampleSeconds <= 0 || options.churnSeconds <= 0 || options.churnFraction < 0
+        || options.churnFraction > 0.5)
+        return fail(u"--sample-seconds and --churn-seconds must be positive, --churn 0..0.5"_s);
     if (parser.isSet(u"rates"_s))
         options.rates = numbers(parser.value(u"rates"_s));
     if (parser.isSet(u"post-rates"_s))
         options.postRates = numbers(parser.value(u"post-rates"_s));
 
     QStringList workloads = parser.value(u"workload"_s).toLower().split(u',', Qt::SkipEmptyParts);
-    if (workloads == QStringList { u"all"_s })
+    if (workloads == QStringList { u"all"_s }) {
         workloads = { u"w1"_s, u"w2"_s, u"w3"_s, u"w4"_s, u"w5"_s };
+        // The soak is long: only the smoke test runs it as part of everything.
+        if (parser.isSet(u"smoke"_s))
+            workloads << u"soak"_s;
+    }
     for (const QString &name : std::as_const(workloads)) {
-        if (name.size() != 2 || name[0] != u'w' || name[1] < u'1' || name[1] > u'5')
-            return fail(u"unknown workload %1 (w1..w5 or all)"_s.arg(name));
+        const bool numbered =
+            name.size() == 2 && name[0] == u'w' && name[1] >= u'1' && name[1] <= u'5';
+        if (!numbered && name != u"soak"_s)
+            return fail(u"unknown workload %1 (w1..w5, soak or all)"_s.arg(name));
     }
     // W5's default is the target's 10,000 devices, W1's the ceiling of 19,000.
     const bool devicesSet = parser.isSet(u"devices"_s) || parser.isSet(u"smoke"_s);
@@ -181,6 +218,8 @@ int main(int argc, char *argv[])
             outcome = runGroups(shards, target, devices, run);
         else if (name == u"w4"_s)
             outcome = runOfflineDrain(shards, target, devices, run);
+        else if (name == u"soak"_s)
+            outcome = runSoak(shards, target, devices, run);
         else
             outcome = runReconnect(shards, target, devices, run);
         if (const int code = server.stop(); code != 0)
