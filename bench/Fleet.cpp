@@ -40,9 +40,14 @@ Fleet::Fleet(const Shards &shards, const QString &host, quint16 port, QList<Benc
     const bool loopback = QHostAddress(m_host) == QHostAddress(QHostAddress::LocalHost);
     m_shards.runEverywhere([this, loopback](int shard) {
         QObject *context = m_shards.context(shard);
-        for (int i = shard; i < size(); i += m_shards.count())
-            m_connections[std::size_t(i)] =
-                new WsConnection(m_host, m_port, m_devices[i].token, context);
+        for (int i = shard; i < size(); i += m_shards.count()) {
+            auto *connection = new WsConnection(m_host, m_port, m_devices[i].token, context);
+            // One server address and port: spread the sources over 127.0.0.2.. so that Linux's
+            // search for a free ephemeral port stays short (see docs/benchmarks.md).
+            if (loopback)
+                connection->setSource(QHostAddress(quint32(0x7f000002 + i % kSourceAddresses)));
+            m_connections[std::size_t(i)] = connection;
+        }
         auto *ping = new QTimer(context);
         m_timers[std::size_t(shard)] = ping;
         QObject::connect(ping, &QTimer::timeout, ping, [this, shard] {
