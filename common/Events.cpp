@@ -2,6 +2,7 @@
 
 #include "common/Envelope.h"
 #include "common/JsonFields.h"
+#include "common/JsonWriter.h"
 #include "common/Validation.h"
 
 #include <QJsonArray>
@@ -53,6 +54,25 @@ QJsonObject SentEvent::toJson() const
                        { "message"_L1, message.toJson() } };
     insertRequestId(json, requestId);
     return json;
+}
+
+QByteArray SentEvent::toJsonUtf8() const
+{
+    JsonWriter writer(160 + message.conv.size() + message.from.size() + message.body.size()
+                      + message.clientId.size() + requestId.size());
+    writer.beginObject();
+    writer.key("type"_L1);
+    writer.string(kType);
+    writer.key("seq"_L1);
+    writer.decimalString(seq);
+    writer.key("message"_L1);
+    message.writeJson(writer);
+    if (!requestId.isNull()) {
+        writer.key("id"_L1);
+        writer.string(requestId);
+    }
+    writer.endObject();
+    return writer.take();
 }
 
 Result<SentEvent> SentEvent::fromJson(const QJsonObject &json)

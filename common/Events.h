@@ -36,6 +36,8 @@ struct SentEvent
     Message message;
 
     QJsonObject toJson() const;
+    // The same object as toJson(), written straight to UTF-8 (once per send).
+    QByteArray toJsonUtf8() const;
     static Result<SentEvent> fromJson(const QJsonObject &json);
     friend bool operator==(const SentEvent &, const SentEvent &) = default;
 };

@@ -1,6 +1,7 @@
 #include "common/Message.h"
 
 #include "common/JsonFields.h"
+#include "common/JsonWriter.h"
 #include "common/Validation.h"
 
 namespace confab {
@@ -15,6 +16,34 @@ QJsonObject Message::toJson() const
         { "body"_L1, body },          { "ts"_L1, ts },     { "conv_seq"_L1, decimalId(convSeq) },
         { "client_id"_L1, clientId },
     };
+}
+
+void Message::writeJson(JsonWriter &writer) const
+{
+    writer.beginObject();
+    writer.key("id"_L1);
+    writer.decimalString(id);
+    writer.key("conv"_L1);
+    writer.string(conv);
+    writer.key("from"_L1);
+    writer.string(from);
+    writer.key("body"_L1);
+    writer.string(body);
+    writer.key("ts"_L1);
+    writer.integer(ts);
+    writer.key("conv_seq"_L1);
+    writer.decimalString(convSeq);
+    writer.key("client_id"_L1);
+    writer.string(clientId);
+    writer.endObject();
+}
+
+QByteArray Message::toJsonUtf8() const
+{
+    // Room for the fields around the strings, which are mostly ASCII.
+    JsonWriter writer(128 + conv.size() + from.size() + body.size() + clientId.size());
+    writeJson(writer);
+    return writer.take();
 }
 
 Result<Message> Message::fromJson(const QJsonObject &json)

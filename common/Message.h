@@ -3,11 +3,14 @@
 
 #include "common/Result.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 
 namespace confab {
+
+class JsonWriter;
 
 struct Message
 {
@@ -20,6 +23,9 @@ struct Message
     QString clientId;
 
     QJsonObject toJson() const;
+    // The same object as toJson(), written straight to UTF-8 (the hot path of live delivery).
+    QByteArray toJsonUtf8() const;
+    void writeJson(JsonWriter &writer) const;
     static Result<Message> fromJson(const QJsonObject &json);
 
     friend bool operator==(const Message &, const Message &) = default;

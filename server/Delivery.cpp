@@ -5,16 +5,15 @@
 #include "server/Router.h"
 
 #include <QHash>
-#include <QJsonDocument>
 
 namespace confab {
 
 using namespace Qt::StringLiterals;
 
-QString msgFrame(qint64 seq, const QByteArray &messageJson)
+QByteArray msgFrame(qint64 seq, const QByteArray &messageJson)
 {
-    return QString::fromUtf8("{\"type\":\"msg\",\"seq\":\"" + QByteArray::number(seq)
-                             + "\",\"message\":" + messageJson + '}');
+    return "{\"type\":\"msg\",\"seq\":\"" + QByteArray::number(seq)
+        + "\",\"message\":" + messageJson + '}';
 }
 
 void fanOut(Router &router, Metrics &metrics, const store::StoredMessage &stored,
@@ -26,8 +25,7 @@ void fanOut(Router &router, Metrics &metrics, const store::StoredMessage &stored
         if (it == encoded.end()) {
             Message view = stored.message;
             view.conv = copy.conv;
-            it = encoded.insert(copy.conv,
-                                QJsonDocument(view.toJson()).toJson(QJsonDocument::Compact));
+            it = encoded.insert(copy.conv, view.toJsonUtf8());
         }
         const qint64 except = copy.userId == senderUserId ? exceptDevice : 0;
         const int devices = router.deliver(copy.userId, except, msgFrame(copy.seq, *it));

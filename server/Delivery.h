@@ -10,8 +10,8 @@ namespace confab {
 class Router;
 struct Metrics;
 
-// The msg frame for one inbox entry, around an already encoded message.
-QString msgFrame(qint64 seq, const QByteArray &messageJson);
+// The msg frame for one inbox entry (UTF-8), around an already encoded message.
+QByteArray msgFrame(qint64 seq, const QByteArray &messageJson);
 
 // Hands every copy to the Router; the sending device (exceptDevice) is skipped.
 void fanOut(Router &router, Metrics &metrics, const store::StoredMessage &stored,

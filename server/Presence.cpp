@@ -148,8 +148,8 @@ void Presence::announce(qint64 userId, const PresenceInfo &presence)
     if (watchers.isEmpty())
         return;
     // Encoded once for every watcher's every device.
-    const QString frame = QString::fromUtf8(
-        QJsonDocument(PresenceEvent { presence }.toJson()).toJson(QJsonDocument::Compact));
+    const QByteArray frame =
+        QJsonDocument(PresenceEvent { presence }.toJson()).toJson(QJsonDocument::Compact);
     for (qint64 watcher : std::as_const(watchers))
         m_router.deliver(watcher, 0, frame);
 }

@@ -25,7 +25,7 @@ void Router::detach(qint64 userId, quint64 sessionId, const Worker *worker)
         m_online.erase(it);
 }
 
-int Router::deliver(qint64 userId, qint64 exceptDevice, const QString &frame)
+int Router::deliver(qint64 userId, qint64 exceptDevice, const QByteArray &frame)
 {
     QList<Endpoint> targets;
     {

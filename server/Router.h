@@ -2,6 +2,7 @@
 // to those workers. Its lock is held only to read or change the table, never across I/O.
 #pragma once
 
+#include <QByteArray>
 #include <QHash>
 #include <QList>
 #include <QMutex>
@@ -26,9 +27,9 @@ public:
     bool attach(qint64 userId, const Endpoint &endpoint);
     void detach(qint64 userId, quint64 sessionId, const Worker *worker);
 
-    // Pushes `frame` to every connected device of the user except `exceptDevice` (the sender's
-    // own device, which gets `sent` instead). Returns how many devices it went to.
-    int deliver(qint64 userId, qint64 exceptDevice, const QString &frame);
+    // Pushes `frame` (UTF-8) to every connected device of the user except `exceptDevice` (the
+    // sender's own device, which gets `sent` instead). Returns how many devices it went to.
+    int deliver(qint64 userId, qint64 exceptDevice, const QByteArray &frame);
 
     // A device was logged out or removed: remember it, and close its live session with `code`.
     void revoke(qint64 userId, qint64 deviceId, int code);

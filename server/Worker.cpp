@@ -206,12 +206,42 @@ void Worker::forget(Session *session)
     session->deleteLater();
 }
 
-void Worker::deliver(quint64 sessionId, const QString &frame)
+void Worker::handOff(quint64 sessionId, Frame kind, QByteArray frame)
 {
-    post([this, sessionId, frame] {
-        if (Session *session = m_sessions.value(sessionId))
-            session->deliver(frame);
-    });
+    bool wasEmpty = false;
+    {
+        QMutexLocker lock(&m_handOffMutex);
+        wasEmpty = m_handedOff.empty();
+        m_handedOff.push_back(HandedOff { sessionId, kind, std::move(frame) });
+    }
+    // One drain per batch: a drain is already queued whenever the queue is not empty.
+    if (wasEmpty)
+        QMetaObject::invokeMethod(this, &Worker::drain, Qt::QueuedConnection);
+}
+
+void Worker::drain()
+{
+    {
+        QMutexLocker lock(&m_handOffMutex);
+        m_draining.swap(m_handedOff);
+    }
+    for (HandedOff &item : m_draining) {
+        Session *session = m_sessions.value(item.sessionId);
+        if (!session)
+            continue;
+        switch (item.kind) {
+        case Frame::Delivery:
+            session->deliver(item.frame);
+            break;
+        case Frame::Reply:
+            session->sendFrame(item.frame);
+            break;
+        case Frame::Error:
+            session->sendErrorFrame(item.frame);
+            break;
+        }
+    }
+    m_draining.clear();
 }
 
 void Worker::disconnect(quint64 sessionId, int code, const QString &reason)

@@ -1,17 +1,22 @@
 // One event loop thread that owns a share of the connections: it builds each accepted socket on
 // its own thread (a QWebSocket cannot move threads once it exists), reads HTTP requests, upgrades
-// /ws to WebSocket sessions, and delivers what the Router hands it.
+// /ws to WebSocket sessions, and delivers what the Router hands it. Frames for its sessions
+// (deliveries and replies) from other threads wait in one queue, drained in one go: one queued
+// call per batch rather than per frame.
 #pragma once
 
 #include "server/ServerContext.h"
 
+#include <QByteArray>
 #include <QHash>
 #include <QList>
+#include <QMutex>
 #include <QObject>
 #include <QPointer>
 
 #include <atomic>
 #include <functional>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
@@ -46,9 +51,19 @@ public:
         };
     }
 
+    // What a handed-off frame is: a delivery (held until the welcome, dropped unless the session
+    // is active), a reply, or an error reply (counted).
+    enum class Frame : quint8 { Delivery, Reply, Error };
+
     // Thread-safe entry points (they post to the worker thread).
     void accept(qintptr descriptor);
-    void deliver(quint64 sessionId, const QString &frame);
+    void deliver(quint64 sessionId, const QByteArray &frame)
+    {
+        handOff(sessionId, Frame::Delivery, frame);
+    }
+    // Queues a UTF-8 frame for a session, in order with every other frame handed to it; a frame
+    // for a session that is gone by then is dropped.
+    void handOff(quint64 sessionId, Frame kind, QByteArray frame);
     void disconnect(quint64 sessionId, int code, const QString &reason);
 
     // On the worker thread.
@@ -68,6 +83,14 @@ private:
     void onWebSocket();
     void sweep();
     void forget(Session *session);
+    void drain();
+
+    struct HandedOff
+    {
+        quint64 sessionId;
+        Frame kind;
+        QByteArray frame;
+    };
 
     int m_index;
     ServerContext &m_context;
@@ -78,6 +101,9 @@ private:
     quint64 m_nextSessionId = 1;
     bool m_shuttingDown = false;
     std::atomic<int> m_live { 0 };
+    QMutex m_handOffMutex; // held only to push or swap, never across I/O
+    std::vector<HandedOff> m_handedOff; // under m_handOffMutex
+    std::vector<HandedOff> m_draining; // worker thread only; keeps its capacity between batches
 };
 
 } // namespace confab

@@ -18,11 +18,11 @@ using Change = std::function<Result<store::GroupChange>(store::WriteTxn &)>;
 // removed get group.removed (on a leave, not the device that left: it gets `ok`).
 void announce(Router &router, const store::GroupChange &change, qint64 exceptDevice)
 {
-    const QString updated =
+    const QByteArray updated =
         encodeFrame(GroupEvent { GroupEvent::kUpdated, QString(), change.group }.toJson());
     for (qint64 member : change.memberIds)
         router.deliver(member, 0, updated);
-    const QString removed = encodeFrame(GroupRemovedEvent { change.group.id }.toJson());
+    const QByteArray removed = encodeFrame(GroupRemovedEvent { change.group.id }.toJson());
     for (qint64 former : change.removedIds)
         router.deliver(former, exceptDevice, removed);
 }

@@ -1,5 +1,7 @@
 // Requests about messages: send, sync, ack, history, and the conversation list and read markers.
 #include "common/Conversations.h"
+#include "common/Envelope.h"
+#include "common/Events.h"
 #include "common/Limits.h"
 #include "common/Requests.h"
 #include "server/Delivery.h"
@@ -58,7 +60,9 @@ void send(const Request &request)
                 ++server.metrics.messagesStored;
                 fanOut(server.router, server.metrics, *stored, from.userId, device);
             }
-            reply.send(SentEvent { {}, stored->senderSeq, stored->message }.toJson());
+            reply.sendEncoded(SentEvent { Envelope::requestIdOf(reply.requestId()),
+                                          stored->senderSeq, stored->message }
+                                  .toJsonUtf8());
             server.metrics.sendSeconds.observe((monotonicNs() - started) / 1e9);
         });
 }

@@ -1,7 +1,7 @@
 #include "server/ws/Request.h"
 
+#include "common/Events.h"
 #include "server/Worker.h"
-#include "server/ws/Session.h"
 
 #include <QJsonDocument>
 
@@ -9,9 +9,9 @@ namespace confab {
 
 using namespace Qt::StringLiterals;
 
-Reply::Reply(Worker *worker, Session *session, QJsonValue requestId)
+Reply::Reply(Worker *worker, quint64 sessionId, QJsonValue requestId)
     : m_worker(worker)
-    , m_session(session)
+    , m_sessionId(sessionId)
     , m_requestId(std::move(requestId))
 { }
 
@@ -19,18 +19,18 @@ void Reply::send(QJsonObject json) const
 {
     if (!m_requestId.isUndefined())
         json.insert("id"_L1, m_requestId);
-    m_worker->post([session = m_session, json = std::move(json)] {
-        if (session)
-            session->sendJson(json);
-    });
+    sendEncoded(QJsonDocument(json).toJson(QJsonDocument::Compact));
+}
+
+void Reply::sendEncoded(QByteArray json) const
+{
+    m_worker->handOff(m_sessionId, Worker::Frame::Reply, std::move(json));
 }
 
 void Reply::error(const Error &error) const
 {
-    m_worker->post([session = m_session, id = m_requestId, error] {
-        if (session)
-            session->sendError(id, error);
-    });
+    m_worker->handOff(m_sessionId, Worker::Frame::Error,
+                      encodeFrame(ErrorEvent { m_requestId, error.code, error.message }.toJson()));
 }
 
 const QHash<QString, RequestHandler> &requestHandlers()
@@ -45,9 +45,9 @@ const QHash<QString, RequestHandler> &requestHandlers()
     return handlers;
 }
 
-QString encodeFrame(const QJsonObject &json)
+QByteArray encodeFrame(const QJsonObject &json)
 {
-    return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
 }
 
 } // namespace confab

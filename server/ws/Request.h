@@ -9,23 +9,25 @@
 
 #include <QJsonObject>
 #include <QJsonValue>
-#include <QPointer>
 
 #include <functional>
 
 namespace confab {
 
-class Session;
 class Worker;
 
-// Answers one request. Copyable and callable from any thread: it posts to the session's worker
-// and sends only if the session is still there. Success replies carry the request id.
+// Answers one request. Copyable and callable from any thread: it encodes the frame on the
+// calling thread and hands it to the session's worker (in order with the deliveries to that
+// session), which sends it only if the session is still there. Success replies carry the
+// request id.
 class Reply
 {
 public:
-    Reply(Worker *worker, Session *session, QJsonValue requestId);
+    Reply(Worker *worker, quint64 sessionId, QJsonValue requestId);
 
     void send(QJsonObject json) const;
+    // A reply already encoded as UTF-8 JSON, request id included.
+    void sendEncoded(QByteArray json) const;
     void error(const Error &error) const;
     void error(ErrorCode code, const QString &message) const { error(Error { code, message }); }
     // Sends toJson(value) or the error.
@@ -41,7 +43,7 @@ public:
 
 private:
     Worker *m_worker;
-    QPointer<Session> m_session;
+    quint64 m_sessionId;
     QJsonValue m_requestId;
 };
 
@@ -77,7 +79,7 @@ std::optional<T> decode(const Request &request)
     return std::move(decoded).value();
 }
 
-// The frame of a pushed event, encoded once.
-QString encodeFrame(const QJsonObject &json);
+// The frame of a pushed event, encoded once (UTF-8).
+QByteArray encodeFrame(const QJsonObject &json);
 
 } // namespace confab

@@ -15,6 +15,7 @@
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
 #include "server/ws/Request.h"
+#include "server/ws/TextFrames.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -61,6 +62,7 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Session::onBinary);
     connect(m_socket, &QWebSocket::disconnected, this, &Session::onDisconnected);
     connect(m_socket, &QWebSocket::pong, this, &Session::touch);
+    connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeSent = true; });
     if (m_tcp)
         connect(m_tcp, &QTcpSocket::readyRead, this, &Session::touch);
     m_lastActivityMs = nowMs();
@@ -144,22 +146,40 @@ void Session::checkDeadlines(qint64 now)
 
 void Session::sendJson(const QJsonObject &json)
 {
-    m_socket->sendTextMessage(
-        QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)));
+    sendFrame(QJsonDocument(json).toJson(QJsonDocument::Compact));
 }
 
 void Session::sendError(const QJsonValue &requestId, const Error &error)
 {
-    ++m_context.metrics.wsErrors;
-    sendJson(ErrorEvent { requestId, error.code, error.message }.toJson());
+    sendErrorFrame(QJsonDocument(ErrorEvent { requestId, error.code, error.message }.toJson())
+                       .toJson(QJsonDocument::Compact));
 }
 
-void Session::deliver(const QString &frame)
+void Session::sendErrorFrame(const QByteArray &utf8)
+{
+    ++m_context.metrics.wsErrors;
+    sendFrame(utf8);
+}
+
+void Session::sendFrame(const QByteArray &utf8)
+{
+    if (!m_tcp) {
+        m_socket->sendTextMessage(QString::fromUtf8(utf8));
+        return;
+    }
+    // QWebSocket writes whole frames synchronously on this thread too, so ours never interleave
+    // with its own (pongs, close).
+    if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    ws::writeTextMessage(*m_tcp, utf8, qsizetype(m_socket->outgoingFrameSize()));
+}
+
+void Session::deliver(const QByteArray &frame)
 {
     if (m_state == State::Welcoming) {
         m_held.append(frame);
     } else if (m_state == State::Active) {
-        m_socket->sendTextMessage(frame);
+        sendFrame(frame);
     }
 }
 
@@ -233,7 +253,7 @@ void Session::dispatch(const Envelope &envelope)
     handler(Request { { m_device.userId, m_device.username },
                       m_device.deviceId,
                       envelope.object,
-                      Reply(m_worker, this, envelope.id),
+                      Reply(m_worker, m_id, envelope.id),
                       m_context });
 }
 
@@ -330,9 +350,9 @@ void Session::onWelcome(Result<qint64> latestSeq)
     touch();
     qCDebug(lcSession, "device %lld of %s is online", m_device.deviceId,
             qUtf8Printable(m_device.username));
-    const QStringList held = std::exchange(m_held, {});
-    for (const QString &frame : held)
-        m_socket->sendTextMessage(frame);
+    const QList<QByteArray> held = std::exchange(m_held, {});
+    for (const QByteArray &frame : held)
+        sendFrame(frame);
     const QStringList waiting = std::exchange(m_waiting, {});
     for (const QString &text : waiting)
         handleFrame(text);

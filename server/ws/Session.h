@@ -32,8 +32,8 @@ public:
 
     quint64 id() const { return m_id; }
 
-    // A msg frame for this device (buffered until the welcome is out).
-    void deliver(const QString &frame);
+    // A pushed frame (UTF-8) for this device (buffered until the welcome is out).
+    void deliver(const QByteArray &frame);
     void close(int code, const QString &reason);
     void abort();
     void checkDeadlines(qint64 nowMs);
@@ -42,6 +42,11 @@ public:
 
     void sendJson(const QJsonObject &json);
     void sendError(const QJsonValue &requestId, const Error &error);
+    // Sends one text message already encoded as UTF-8: written as WebSocket frames straight on
+    // the TCP socket under the QWebSocket (no conversion to QString and back).
+    void sendFrame(const QByteArray &utf8);
+    // An error event already encoded (counted as an error sent).
+    void sendErrorFrame(const QByteArray &utf8);
 
 Q_SIGNALS:
     void finished();
@@ -72,8 +77,9 @@ private:
     bool m_takingRequests = true;
     bool m_attached = false;
     bool m_online = false; // counted by Presence
+    bool m_closeSent = false; // the QWebSocket sent its close frame: no data frame may follow
     store::DeviceAuth m_device;
-    QStringList m_held; // deliveries that arrived before the welcome
+    QList<QByteArray> m_held; // deliveries that arrived before the welcome
     QStringList m_waiting; // requests that arrived before the welcome
     qint64 m_lastActivityMs = 0;
     qint64 m_authDeadlineMs = 0;

@@ -355,6 +355,9 @@ void TestBadInput::bodyLimits_data()
     // 199,998 UTF-16 units, about 400 KB of UTF-8.
     QTest::newRow("99,999 emoji") << u"e99"_s << emoji().repeated(kMaxBodyChars) << true;
     QTest::newRow("100,000 emoji") << u"e100"_s << emoji().repeated(kMaxBodyChars + 1) << false;
+    // Escaped as \u0001 in the frames: about 600 KB, past the 512 KiB fragment size, so the
+    // server's msg and sent frames go out as several WebSocket frames.
+    QTest::newRow("99,999 control chars") << u"c99"_s << QString(kMaxBodyChars, QChar(1)) << true;
 }
 
 void TestBadInput::bodyLimits()

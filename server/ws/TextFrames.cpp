@@ -1,0 +1,44 @@
+#include "server/ws/TextFrames.h"
+
+#include <QIODevice>
+
+namespace confab::ws {
+
+QByteArray frameHeader(quint8 opcode, bool final, quint64 payloadLength)
+{
+    char header[10];
+    header[0] = char((final ? 0x80 : 0x00) | (opcode & 0x0f));
+    qsizetype size = 2;
+    if (payloadLength <= 125) {
+        header[1] = char(payloadLength);
+    } else if (payloadLength <= 0xffff) {
+        header[1] = char(126);
+        header[2] = char(payloadLength >> 8);
+        header[3] = char(payloadLength & 0xff);
+        size = 4;
+    } else {
+        header[1] = char(127);
+        for (int i = 0; i < 8; ++i)
+            header[2 + i] = char((payloadLength >> (8 * (7 - i))) & 0xff);
+        size = 10;
+    }
+    return QByteArray(header, size);
+}
+
+void writeTextMessage(QIODevice &device, const QByteArray &utf8, qsizetype maxFrameBytes)
+{
+    const qsizetype fragment = maxFrameBytes > 0 ? maxFrameBytes : utf8.size();
+    qsizetype offset = 0;
+    quint8 opcode = 0x1;
+    do {
+        const qsizetype length = qMin(fragment, utf8.size() - offset);
+        const bool final = offset + length == utf8.size();
+        device.write(frameHeader(opcode, final, quint64(length)));
+        if (length > 0)
+            device.write(utf8.constData() + offset, length);
+        offset += length;
+        opcode = 0x0;
+    } while (offset < utf8.size());
+}
+
+} // namespace confab::ws
