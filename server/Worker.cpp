@@ -12,6 +12,7 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QVarLengthArray>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -225,10 +226,16 @@ void Worker::drain()
         QMutexLocker lock(&m_handOffMutex);
         m_draining.swap(m_handedOff);
     }
+    // Every session's frames of this batch go out in one write.
+    QVarLengthArray<Session *, 64> corked;
     for (HandedOff &item : m_draining) {
         Session *session = m_sessions.value(item.sessionId);
         if (!session)
             continue;
+        if (!session->corked()) {
+            session->cork();
+            corked.append(session);
+        }
         switch (item.kind) {
         case Frame::Delivery:
             session->deliver(item.frame);
@@ -241,6 +248,8 @@ void Worker::drain()
             break;
         }
     }
+    for (Session *session : corked)
+        session->uncork();
     m_draining.clear();
 }
 

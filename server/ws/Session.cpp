@@ -171,7 +171,24 @@ void Session::sendFrame(const QByteArray &utf8)
     // with its own (pongs, close).
     if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
+    if (m_corked) {
+        ws::appendTextMessage(m_corkedFrames, utf8, qsizetype(m_socket->outgoingFrameSize()));
+        return;
+    }
     ws::writeTextMessage(*m_tcp, utf8, qsizetype(m_socket->outgoingFrameSize()));
+    m_tcp->flush(); // now, rather than on the next turn of the event loop
+}
+
+void Session::uncork()
+{
+    m_corked = false;
+    // Released, not kept: an idle connection holds no buffer.
+    const QByteArray frames = std::exchange(m_corkedFrames, {});
+    if (frames.isEmpty() || !m_tcp || m_closeSent
+        || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_tcp->write(frames);
+    m_tcp->flush();
 }
 
 void Session::deliver(const QByteArray &frame)

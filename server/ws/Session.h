@@ -47,6 +47,11 @@ public:
     void sendFrame(const QByteArray &utf8);
     // An error event already encoded (counted as an error sent).
     void sendErrorFrame(const QByteArray &utf8);
+    // Between cork() and uncork(), frames collect and go out in one write (one system call):
+    // the worker corks the sessions it hands a batch of frames to.
+    void cork() { m_corked = true; }
+    void uncork();
+    bool corked() const { return m_corked; }
 
 Q_SIGNALS:
     void finished();
@@ -80,6 +85,8 @@ private:
     bool m_closeSent = false; // the QWebSocket sent its close frame: no data frame may follow
     store::DeviceAuth m_device;
     QList<QByteArray> m_held; // deliveries that arrived before the welcome
+    QByteArray m_corkedFrames; // frames written by uncork()
+    bool m_corked = false;
     QStringList m_waiting; // requests that arrived before the welcome
     qint64 m_lastActivityMs = 0;
     qint64 m_authDeadlineMs = 0;

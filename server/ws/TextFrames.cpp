@@ -25,20 +25,27 @@ QByteArray frameHeader(quint8 opcode, bool final, quint64 payloadLength)
     return QByteArray(header, size);
 }
 
-void writeTextMessage(QIODevice &device, const QByteArray &utf8, qsizetype maxFrameBytes)
+void appendTextMessage(QByteArray &out, const QByteArray &utf8, qsizetype maxFrameBytes)
 {
     const qsizetype fragment = maxFrameBytes > 0 ? maxFrameBytes : utf8.size();
+    out.reserve(out.size() + utf8.size() + 10 * (utf8.size() / qMax<qsizetype>(fragment, 1) + 1));
     qsizetype offset = 0;
     quint8 opcode = 0x1;
     do {
         const qsizetype length = qMin(fragment, utf8.size() - offset);
         const bool final = offset + length == utf8.size();
-        device.write(frameHeader(opcode, final, quint64(length)));
-        if (length > 0)
-            device.write(utf8.constData() + offset, length);
+        out += frameHeader(opcode, final, quint64(length));
+        out.append(utf8.constData() + offset, length);
         offset += length;
         opcode = 0x0;
     } while (offset < utf8.size());
+}
+
+void writeTextMessage(QIODevice &device, const QByteArray &utf8, qsizetype maxFrameBytes)
+{
+    QByteArray frames;
+    appendTextMessage(frames, utf8, maxFrameBytes);
+    device.write(frames);
 }
 
 } // namespace confab::ws

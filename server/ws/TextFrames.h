@@ -14,8 +14,11 @@ namespace confab::ws {
 // The header of one server frame: `opcode` (0x1 text, 0x0 continuation), FIN when `final`.
 QByteArray frameHeader(quint8 opcode, bool final, quint64 payloadLength);
 
-// Writes `utf8` as one text message: one frame, or frames of at most `maxFrameBytes` (as
-// QWebSocket fragments its own). An empty message is one empty frame.
+// Appends `utf8` to `out` as one text message: one frame, or frames of at most `maxFrameBytes`
+// (as QWebSocket fragments its own). An empty message is one empty frame.
+void appendTextMessage(QByteArray &out, const QByteArray &utf8, qsizetype maxFrameBytes);
+
+// Writes `utf8` as one text message, in one write.
 void writeTextMessage(QIODevice &device, const QByteArray &utf8, qsizetype maxFrameBytes);
 
 } // namespace confab::ws
