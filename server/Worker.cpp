@@ -197,7 +197,6 @@ void Worker::onWebSocket()
         const quint64 id = m_nextSessionId++;
         auto *session = new Session(socket, tcp, id, this);
         m_sessions.insert(id, session);
-        connect(session, &Session::finished, this, [this, session] { forget(session); });
     }
 }
 

@@ -75,6 +75,8 @@ public:
     void beginShutdown();
     // Last step: cut whatever did not finish its close handshake.
     void abortAll();
+    // A session that finished (closed or dropped): removed now, deleted later.
+    void forget(Session *session);
     int liveConnections() const { return m_live.load(); }
     int index() const { return m_index; }
     ServerContext &context() { return m_context; }
@@ -82,7 +84,6 @@ public:
 private:
     void onWebSocket();
     void sweep();
-    void forget(Session *session);
     void drain();
 
     struct HandedOff

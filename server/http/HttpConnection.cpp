@@ -61,7 +61,9 @@ void HttpConnection::onReadyRead()
         return;
     const auto &limits = HttpApi::limits();
     // Peek, not read: a WebSocket handshake must stay in the socket for QWebSocketServer.
-    const QByteArray data = m_socket->peek(limits.maxHeadBytes + limits.maxBodyBytes);
+    // Only what has arrived: peek() allocates as much as it is asked for.
+    const QByteArray data =
+        m_socket->peek(qMin(m_socket->bytesAvailable(), limits.maxHeadBytes + limits.maxBodyBytes));
     if (data.isEmpty())
         return;
     if (m_idle) {

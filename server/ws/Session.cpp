@@ -61,10 +61,12 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker
     connect(m_socket, &QWebSocket::textMessageReceived, this, &Session::onText);
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Session::onBinary);
     connect(m_socket, &QWebSocket::disconnected, this, &Session::onDisconnected);
-    connect(m_socket, &QWebSocket::pong, this, &Session::touch);
     connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeSent = true; });
+    // Every byte is activity, pongs included; without the TCP socket, pongs are.
     if (m_tcp)
         connect(m_tcp, &QTcpSocket::readyRead, this, &Session::touch);
+    else
+        connect(m_socket, &QWebSocket::pong, this, &Session::touch);
     m_lastActivityMs = nowMs();
     m_authDeadlineMs = m_lastActivityMs + m_context.config.authTimeoutMs;
     ++m_context.metrics.sessionsOpen;
@@ -101,7 +103,8 @@ void Session::onDisconnected()
             [](Result<Done>) {});
     }
     m_state = State::Closing;
-    Q_EMIT finished();
+    // A direct call rather than a signal: one connection less to keep for every session.
+    m_worker->forget(this);
 }
 
 void Session::close(int code, const QString &reason)

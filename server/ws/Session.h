@@ -53,9 +53,6 @@ public:
     void uncork();
     bool corked() const { return m_corked; }
 
-Q_SIGNALS:
-    void finished();
-
 private:
     enum class State { AwaitingAuth, Authenticating, Welcoming, Active, Closing };
 
