@@ -84,6 +84,17 @@ Result<Done> appendCopies(WriteTxn &txn, const Owners &owners, qint64 convId, qi
     return Done {};
 }
 
+// A user's id, from the writer's cache when it was resolved before.
+Result<qint64> cachedUserId(WriteTxn &txn, const QString &username)
+{
+    if (const auto it = txn.userIds.constFind(username); it != txn.userIds.constEnd())
+        return *it;
+    auto id = userIdByName(txn.sql, username);
+    if (id)
+        txn.userIds.insert(username, *id);
+    return id;
+}
+
 // The direct conversation of two users (created on first use) and its next conv_seq.
 Result<std::pair<qint64, qint64>> nextDirectConvSeq(WriteTxn &txn, qint64 a, qint64 b)
 {
@@ -185,7 +196,7 @@ Result<StoredMessage> store(WriteTxn &txn, const Sender &sender, qint64 convId, 
 Result<StoredMessage> appendDirect(WriteTxn &txn, const Sender &sender, const QString &recipient,
                                    const QString &clientId, const QString &body)
 {
-    const auto recipientId = userIdByName(txn.sql, recipient);
+    const auto recipientId = cachedUserId(txn, recipient);
     if (!recipientId)
         return recipientId.error();
     const auto conv = nextDirectConvSeq(txn, sender.userId, *recipientId);

@@ -40,12 +40,13 @@ namespace inbox {
 
 // Stores a message to a user or a group: not_found for an unknown user or group, forbidden for a
 // group the sender is not a member of. Gives every inbox its next seq and the conversation its
-// next conv_seq; a repeated client_id returns the original and stores nothing.
+// next conv_seq; a repeated client_id returns the original and stores nothing. Every refusal
+// comes before the first write (Isolation::ChecksFirst); after it, only `internal`.
 Result<StoredMessage> append(WriteTxn &txn, const Sender &sender, const ConvRef &to,
                              const QString &clientId, const QString &body);
 
 // Moves the device's acked_seq forward (a lower value is ignored; above the inbox's newest entry
-// is bad_request).
+// is bad_request, checked before the write).
 Result<Done> ack(WriteTxn &txn, qint64 userId, qint64 deviceId, qint64 seq);
 
 Result<qint64> latestSeq(Statements &sql, qint64 userId);

@@ -8,6 +8,8 @@
 #include "server/store/MessageClock.h"
 #include "server/store/Statements.h"
 
+#include <QHash>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -19,12 +21,18 @@
 
 namespace confab::store {
 
+// Usernames the writer has resolved to user ids. Users are never renamed or removed, so an id
+// read inside a transaction stays right, unless that transaction does not commit: the writer
+// forgets them all then.
+using UserIds = QHash<QString, qint64>;
+
 // What a job sees: the writer's connection inside the open transaction.
 struct WriteTxn
 {
     Statements &sql;
     MessageClock &clock;
     qint64 now; // ms since the epoch, read once per transaction
+    UserIds &userIds;
 };
 
 struct WriterStats
@@ -34,6 +42,16 @@ struct WriterStats
     quint64 failedCommits = 0;
     quint64 queued = 0; // jobs waiting now
     double commitSecondsTotal = 0;
+};
+
+// How a job is kept from disturbing the other jobs of its batch when it fails.
+enum class Isolation {
+    // The job runs in a savepoint: a failure rolls back what it wrote, and only that.
+    Savepoint,
+    // The job makes every check before its first write, so a refusal (any error but `internal`)
+    // has written nothing: no savepoint is needed. An `internal` error may come after a write:
+    // then the whole batch is rolled back and every job in it fails with `internal`.
+    ChecksFirst,
 };
 
 class Writer
@@ -54,7 +72,8 @@ public:
     // error when the commit failed, on the finishing thread: completions run there in commit
     // order while the writer already commits the next batch.
     template<typename T>
-    void submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done);
+    void submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done,
+                Isolation isolation = Isolation::Savepoint);
 
     // Blocks the calling thread (never an event loop's) until the job committed.
     template<typename T>
@@ -66,10 +85,12 @@ public:
     WriterStats stats() const;
 
 private:
+    enum class Outcome { Applied, Refused, Broken }; // Broken: an `internal` error
     struct Job
     {
-        std::function<bool(WriteTxn &)> apply; // false: roll the job back
+        std::function<Outcome(WriteTxn &)> apply;
         std::function<void(bool committed)> finish;
+        Isolation isolation = Isolation::Savepoint;
     };
 
     struct Finished
@@ -102,16 +123,21 @@ private:
     quint64 m_finished = 0;
     WriterStats m_stats;
     MessageClock m_clock;
+    UserIds m_userIds; // the writer thread's only
 };
 
 template<typename T>
-void Writer::submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done)
+void Writer::submit(std::function<Result<T>(WriteTxn &)> apply, std::function<void(Result<T>)> done,
+                    Isolation isolation)
 {
     auto result = std::make_shared<std::optional<Result<T>>>();
     post(Job {
         [apply = std::move(apply), result](WriteTxn &txn) {
             result->emplace(apply(txn));
-            return (*result)->ok();
+            if ((*result)->ok())
+                return Outcome::Applied;
+            return (*result)->error().code == ErrorCode::Internal ? Outcome::Broken
+                                                                  : Outcome::Refused;
         },
         [done = std::move(done), result](bool committed) {
             if (!result->has_value()) {
@@ -122,6 +148,7 @@ void Writer::submit(std::function<Result<T>(WriteTxn &)> apply, std::function<vo
                 done(std::move(**result));
             }
         },
+        isolation,
     });
 }
 

@@ -64,7 +64,9 @@ void send(const Request &request)
                                           stored->senderSeq, stored->message }
                                   .toJsonUtf8());
             server.metrics.sendSeconds.observe((monotonicNs() - started) / 1e9);
-        });
+        },
+        // inbox::append refuses (unknown user, forbidden group) before its first write.
+        store::Isolation::ChecksFirst);
 }
 
 void sync(const Request &request)
@@ -94,7 +96,8 @@ void ack(const Request &request)
             // ack has no reply, only an error.
             if (!acked)
                 reply.error(acked.error());
-        });
+        },
+        store::Isolation::ChecksFirst);
 }
 
 void history(const Request &request)
