@@ -141,6 +141,8 @@ Result<Done> Server::start()
         renderMetric(out, "confab_store_commit_seconds_total", "counter",
                      "Time spent in write transactions.", stats.commitSecondsTotal);
         renderMetric(out, "confab_store_write_queue", "gauge", "Write jobs waiting.", stats.queued);
+        renderMetric(out, "confab_store_checkpoints_total", "counter",
+                     "WAL checkpoints run beside the writer.", stats.checkpoints);
         renderMetric(out, "confab_query_queue", "gauge", "Session reads waiting.",
                      queries->queued());
         renderMetric(out, "confab_accounts_queue", "gauge", "HTTP API jobs waiting.",

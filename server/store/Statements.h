@@ -42,6 +42,7 @@ public:
 
     Use get(const QString &sql);
     QSqlDatabase &db() { return m_db; }
+    sqlite3 *handle() const { return m_handle; }
 
 private:
     QSqlDatabase m_db;

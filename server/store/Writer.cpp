@@ -15,8 +15,9 @@ constexpr int kCheckpointPages = 4000;
 } // namespace
 
 Writer::Writer(DatabaseConfig config, int maxBatch)
-    : m_config(std::move(config))
+    : m_config(config)
     , m_maxBatch(maxBatch)
+    , m_checkpointer(std::move(config), kCheckpointPages)
 { }
 
 Writer::~Writer()
@@ -43,10 +44,11 @@ Result<Done> Writer::start()
                 qCWarning(lcStore, "cannot set the writer's page cache size");
             // Checkpoint every ~16 MB of log rather than every ~4 MB: the pages every send
             // changes (inbox tails, counters, indexes) are copied back once per checkpoint, so
-            // fewer, larger checkpoints copy far fewer pages.
+            // fewer, larger checkpoints copy far fewer pages. Mostly on its own thread.
             if (!exec(db.value(), u"PRAGMA wal_autocheckpoint=%1"_s.arg(kCheckpointPages)))
                 qCWarning(lcStore, "cannot set the writer's checkpoint interval");
             Statements sql(db.value());
+            m_checkpointer.watch(sql.handle());
             {
                 auto newest = sql.get(u"SELECT COALESCE(MAX(id), 0) FROM messages"_s);
                 if (newest.run() && newest->next())
@@ -86,6 +88,7 @@ void Writer::stop()
     // The writer has handed over its last batch; the finisher runs it and leaves.
     if (m_finisher.joinable())
         m_finisher.join();
+    m_checkpointer.stop();
 }
 
 void Writer::post(Job job)
@@ -117,6 +120,7 @@ WriterStats Writer::stats() const
     std::lock_guard lock(m_mutex);
     WriterStats stats = m_stats;
     stats.queued = m_queue.size();
+    stats.checkpoints = m_checkpointer.checkpoints();
     return stats;
 }
 
@@ -139,6 +143,11 @@ void Writer::loopWith(Statements &sql)
             m_queue.erase(m_queue.begin(), m_queue.begin() + take);
         }
         const bool committed = runBatch(sql, batch);
+        if (m_checkpointer.finishOnWriter()) {
+            if (!exec(sql.db(), u"PRAGMA wal_checkpoint(PASSIVE)"_s))
+                qCWarning(lcStore, "a checkpoint failed");
+            m_checkpointer.finished();
+        }
         {
             std::lock_guard lock(m_mutex);
             m_committedBatches.push_back(Finished { std::move(batch), committed });

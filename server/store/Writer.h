@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/Result.h"
+#include "server/store/Checkpointer.h"
 #include "server/store/Database.h"
 #include "server/store/MessageClock.h"
 #include "server/store/Statements.h"
@@ -41,6 +42,7 @@ struct WriterStats
     quint64 jobs = 0;
     quint64 failedCommits = 0;
     quint64 queued = 0; // jobs waiting now
+    quint64 checkpoints = 0; // log copies by the checkpoint thread, finished by the writer
     double commitSecondsTotal = 0;
 };
 
@@ -124,6 +126,7 @@ private:
     WriterStats m_stats;
     MessageClock m_clock;
     UserIds m_userIds; // the writer thread's only
+    Checkpointer m_checkpointer;
 };
 
 template<typename T>

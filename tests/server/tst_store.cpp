@@ -503,6 +503,7 @@ void TestStore::checkpointsKeepTheLogBounded()
     const QString body(20'000, u'x');
     for (int i = 0; i < 2000; ++i)
         QVERIFY(send(alice, u"bob"_s, u"c%1"_s.arg(i), body).ok());
+    QCOMPARE_GT(m_writer->stats().checkpoints, quint64(0));
     const QFileInfo log(m_config.path + u"-wal"_s);
     QVERIFY(log.exists());
     QVERIFY2(log.size() < 40'000'000, qPrintable(QString::number(log.size())));
