@@ -130,14 +130,12 @@ int main(int argc, char *argv[])
     intOption(u"groups"_s, options.groups);
     intOption(u"group-size"_s, options.groupSize);
     intOption(u"messages"_s, options.messages);
-    if (parser.isSet(u"hold"_s))
-        options.holdSeconds = parser.value(u"hold"_s).toDouble();
-    if (parser.isSet(u"seconds"_s))
-        options.seconds = parser.value(u"seconds"_s).toDouble();
     const auto doubleOption = [&parser](const QString &name, double &value) {
         if (parser.isSet(name))
             value = parser.value(name).toDouble();
     };
+    doubleOption(u"hold"_s, options.holdSeconds);
+    doubleOption(u"seconds"_s, options.seconds);
     doubleOption(u"soak-rate"_s, options.soakRate);
     doubleOption(u"soak-seconds"_s, options.soakSeconds);
     doubleOption(u"warmup-seconds"_s, options.warmupSeconds);
