@@ -19,7 +19,7 @@ void Reply::send(QJsonObject json) const
 {
     if (!m_requestId.isUndefined())
         json.insert("id"_L1, m_requestId);
-    sendEncoded(QJsonDocument(json).toJson(QJsonDocument::Compact));
+    sendEncoded(encodeFrame(json));
 }
 
 void Reply::sendEncoded(QByteArray json) const

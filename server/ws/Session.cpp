@@ -19,7 +19,6 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QJsonDocument>
 #include <QTcpSocket>
 #include <QWebSocket>
 
@@ -149,13 +148,12 @@ void Session::checkDeadlines(qint64 now)
 
 void Session::sendJson(const QJsonObject &json)
 {
-    sendFrame(QJsonDocument(json).toJson(QJsonDocument::Compact));
+    sendFrame(encodeFrame(json));
 }
 
 void Session::sendError(const QJsonValue &requestId, const Error &error)
 {
-    sendErrorFrame(QJsonDocument(ErrorEvent { requestId, error.code, error.message }.toJson())
-                       .toJson(QJsonDocument::Compact));
+    sendErrorFrame(encodeFrame(ErrorEvent { requestId, error.code, error.message }.toJson()));
 }
 
 void Session::sendErrorFrame(const QByteArray &utf8)
@@ -170,9 +168,7 @@ void Session::sendFrame(const QByteArray &utf8)
         m_socket->sendTextMessage(QString::fromUtf8(utf8));
         return;
     }
-    // QWebSocket writes whole frames synchronously on this thread too, so ours never interleave
-    // with its own (pongs, close).
-    if (m_closeSent || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (!canWriteFrames())
         return;
     if (m_corked) {
         ws::appendTextMessage(m_corkedFrames, utf8, qsizetype(m_socket->outgoingFrameSize()));
@@ -182,13 +178,19 @@ void Session::sendFrame(const QByteArray &utf8)
     m_tcp->flush(); // now, rather than on the next turn of the event loop
 }
 
+bool Session::canWriteFrames() const
+{
+    // QWebSocket writes whole frames synchronously on this thread too, so ours never interleave
+    // with its own (pongs, close); nothing goes after its close frame.
+    return m_tcp && !m_closeSent && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
 void Session::uncork()
 {
     m_corked = false;
     // Released, not kept: an idle connection holds no buffer.
     const QByteArray frames = std::exchange(m_corkedFrames, {});
-    if (frames.isEmpty() || !m_tcp || m_closeSent
-        || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (frames.isEmpty() || !canWriteFrames())
         return;
     m_tcp->write(frames);
     m_tcp->flush();

@@ -54,6 +54,8 @@ public:
     bool corked() const { return m_corked; }
 
 private:
+    // The TCP socket is there, open, and QWebSocket has not sent its close frame.
+    bool canWriteFrames() const;
     enum class State { AwaitingAuth, Authenticating, Welcoming, Active, Closing };
 
     void onText(const QString &text);

@@ -4,7 +4,8 @@
 
 namespace confab::ws {
 
-QByteArray frameHeader(quint8 opcode, bool final, quint64 payloadLength)
+namespace {
+void appendFrameHeader(QByteArray &out, quint8 opcode, bool final, quint64 payloadLength)
 {
     char header[10];
     header[0] = char((final ? 0x80 : 0x00) | (opcode & 0x0f));
@@ -22,7 +23,15 @@ QByteArray frameHeader(quint8 opcode, bool final, quint64 payloadLength)
             header[2 + i] = char((payloadLength >> (8 * (7 - i))) & 0xff);
         size = 10;
     }
-    return QByteArray(header, size);
+    out.append(header, size);
+}
+} // namespace
+
+QByteArray frameHeader(quint8 opcode, bool final, quint64 payloadLength)
+{
+    QByteArray header;
+    appendFrameHeader(header, opcode, final, payloadLength);
+    return header;
 }
 
 void appendTextMessage(QByteArray &out, const QByteArray &utf8, qsizetype maxFrameBytes)
@@ -34,7 +43,7 @@ void appendTextMessage(QByteArray &out, const QByteArray &utf8, qsizetype maxFra
     do {
         const qsizetype length = qMin(fragment, utf8.size() - offset);
         const bool final = offset + length == utf8.size();
-        out += frameHeader(opcode, final, quint64(length));
+        appendFrameHeader(out, opcode, final, quint64(length));
         out.append(utf8.constData() + offset, length);
         offset += length;
         opcode = 0x0;
