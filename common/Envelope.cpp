@@ -12,9 +12,14 @@ using namespace Qt::StringLiterals;
 
 Envelope Envelope::parse(const QString &text)
 {
+    return parse(text.toUtf8());
+}
+
+Envelope Envelope::parse(const QByteArray &utf8)
+{
     Envelope envelope;
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(utf8, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         envelope.error = Error { ErrorCode::BadRequest,
                                  u"malformed JSON at offset %1: %2"_s.arg(parseError.offset)

@@ -38,6 +38,8 @@ struct Envelope
     }
 
     static Envelope parse(const QString &text);
+    // The same from the UTF-8 of a text frame, as it came off the connection.
+    static Envelope parse(const QByteArray &utf8);
 };
 
 // Replies carry the request id: a null one means "none"; an empty one was sent as "" and is

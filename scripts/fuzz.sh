@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 seconds=${1:-60}
 build=${CONFAB_FUZZ_BUILD_DIR:-$top/build/fuzz}
-targets=(protocol http)
+targets=(protocol http frames)
 
 "$here/setup.sh" --packages-only
 cd "$top"

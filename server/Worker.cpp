@@ -7,14 +7,13 @@
 #include "server/http/HttpConnection.h"
 #include "server/limits/AbuseLimits.h"
 #include "server/ws/Session.h"
+#include "server/ws/WebSocketProtocol.h"
 
 #include <QDateTime>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QVarLengthArray>
-#include <QWebSocket>
-#include <QWebSocketServer>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -25,8 +24,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 // Counts a connection for as long as its socket exists, and holds its place under the
-// connection caps. A child object rather than a connection to destroyed(): QWebSocket disconnects
-// every signal of the socket it upgrades.
+// connection caps. A child object rather than a connection to destroyed(): the socket passes from
+// its HttpConnection to its Session, each of which disconnects what it connected.
 class ConnectionCount : public QObject
 {
 public:
@@ -103,10 +102,6 @@ void Worker::post(std::function<void()> fn)
 
 void Worker::start()
 {
-    m_webSockets = new QWebSocketServer(u"confabd"_s, QWebSocketServer::NonSecureMode, this);
-    m_webSockets->setHandshakeTimeout(std::chrono::milliseconds(m_context.config.authTimeoutMs));
-    connect(m_webSockets, &QWebSocketServer::newConnection, this, &Worker::onWebSocket);
-
     // One coarse timer checks every session's deadlines, rather than a timer per connection.
     m_sweepTimer = new QTimer(this);
     const int heartbeatMs = m_context.config.heartbeatSeconds * 1000;
@@ -159,45 +154,13 @@ void Worker::accept(qintptr descriptor)
     });
 }
 
-void Worker::handOver(QTcpSocket *socket)
+void Worker::startSession(QTcpSocket *socket)
 {
-    // QWebSocket does not take ownership of the socket it upgrades: the worker keeps it during
-    // the handshake, then the session does (see Session). One that fails its handshake is
-    // dropped when it disconnects.
-    socket->setParent(this);
-    connect(socket, &QTcpSocket::disconnected, this, [this, guard = QPointer(socket)] {
-        if (guard && guard->parent() == this)
-            guard->deleteLater();
-    });
-    m_handshaking.append(socket);
-    m_webSockets->handleConnection(socket);
-}
-
-void Worker::onWebSocket()
-{
-    while (QWebSocket *socket = m_webSockets->nextPendingConnection()) {
-        // Find the TCP socket under it (same peer), to see every byte as heartbeat activity,
-        // WebSocket pings included, which QWebSocket answers without telling anyone.
-        QTcpSocket *tcp = nullptr;
-        m_handshaking.removeIf([](const QPointer<QTcpSocket> &s) { return s.isNull(); });
-        for (qsizetype i = 0; i < m_handshaking.size(); ++i) {
-            QTcpSocket *candidate = m_handshaking[i];
-            if (candidate->peerPort() == socket->peerPort()
-                && candidate->peerAddress() == socket->peerAddress()) {
-                tcp = candidate;
-                m_handshaking.removeAt(i);
-                break;
-            }
-        }
-        if (m_shuttingDown) {
-            socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
-            socket->deleteLater();
-            continue;
-        }
-        const quint64 id = m_nextSessionId++;
-        auto *session = new Session(socket, tcp, id, this);
-        m_sessions.insert(id, session);
-    }
+    const quint64 id = m_nextSessionId++;
+    auto *session = new Session(socket, id, this);
+    m_sessions.insert(id, session);
+    if (m_shuttingDown)
+        session->close(ws::close::kGoingAway, u"server shutting down"_s);
 }
 
 void Worker::forget(Session *session)
@@ -290,7 +253,7 @@ void Worker::beginShutdown()
 {
     const auto sessions = m_sessions.values();
     for (Session *session : sessions)
-        session->close(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        session->close(ws::close::kGoingAway, u"server shutting down"_s);
     const auto connections = findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly);
     for (HttpConnection *connection : connections)
         connection->closeWhenIdle();

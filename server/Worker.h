@@ -1,5 +1,5 @@
 // One event loop thread that owns a share of the connections: it builds each accepted socket on
-// its own thread (a QWebSocket cannot move threads once it exists), reads HTTP requests, upgrades
+// its own thread (a socket cannot move threads once it exists), reads HTTP requests, upgrades
 // /ws to WebSocket sessions, and delivers what the Router hands it. Frames for its sessions
 // (deliveries and replies) from other threads wait in one queue, drained in one go: one queued
 // call per batch rather than per frame.
@@ -21,7 +21,6 @@
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
 class QTimer;
-class QWebSocketServer;
 QT_END_NAMESPACE
 
 namespace confab {
@@ -68,7 +67,8 @@ public:
 
     // On the worker thread.
     void start();
-    void handOver(QTcpSocket *socket); // a WebSocket handshake, not yet read
+    // A connection whose WebSocket handshake was answered becomes a session.
+    void startSession(QTcpSocket *socket);
     // Shutdown, in two steps: stop taking requests and connections; then (once storage answered
     // what it had) close every session with 1001 and every HTTP connection.
     void stopTakingRequests();
@@ -82,7 +82,6 @@ public:
     ServerContext &context() { return m_context; }
 
 private:
-    void onWebSocket();
     void sweep();
     void drain();
 
@@ -95,10 +94,8 @@ private:
 
     int m_index;
     ServerContext &m_context;
-    QWebSocketServer *m_webSockets = nullptr;
     QTimer *m_sweepTimer = nullptr;
     QHash<quint64, Session *> m_sessions;
-    QList<QPointer<QTcpSocket>> m_handshaking;
     quint64 m_nextSessionId = 1;
     bool m_shuttingDown = false;
     std::atomic<int> m_live { 0 };

@@ -12,6 +12,7 @@
 #include "server/limits/AbuseLimits.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
+#include "server/ws/WebSocketProtocol.h"
 
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -24,8 +25,6 @@ using http::HttpRequest;
 using http::HttpResponse;
 
 namespace {
-
-constexpr int kCloseLoggedOut = 4003;
 
 HttpResponse json(int status, const QJsonObject &body)
 {
@@ -281,7 +280,7 @@ HttpResponse HttpApi::removeDevice(const store::DeviceAuth &device, const QStrin
         });
     if (!removed)
         return failure(removed.error());
-    m_context->router.revoke(userId, *deviceId, kCloseLoggedOut);
+    m_context->router.revoke(userId, *deviceId, ws::close::kLoggedOut);
     return noContent();
 }
 

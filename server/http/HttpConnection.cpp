@@ -6,6 +6,7 @@
 #include "server/Metrics.h"
 #include "server/Worker.h"
 #include "server/http/HttpApi.h"
+#include "server/ws/Handshake.h"
 
 #include <QJsonDocument>
 #include <QTcpSocket>
@@ -60,8 +61,8 @@ void HttpConnection::onReadyRead()
     if (m_busy || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     const auto &limits = HttpApi::limits();
-    // Peek, not read: a WebSocket handshake must stay in the socket for QWebSocketServer.
-    // Only what has arrived: peek() allocates as much as it is asked for.
+    // Peek, not read: a request is consumed once whole. Only what has arrived: peek() allocates
+    // as much as it is asked for.
     const QByteArray data =
         m_socket->peek(qMin(m_socket->bytesAvailable(), limits.maxHeadBytes + limits.maxBodyBytes));
     if (data.isEmpty())
@@ -78,11 +79,7 @@ void HttpConnection::onReadyRead()
             fail(404, u"no WebSocket endpoint at %1; use /ws"_s.arg(m_parser.request().path));
             return;
         }
-        m_idleTimer->stop();
-        m_socket->disconnect(this);
-        m_socket->setParent(nullptr);
-        m_worker->handOver(m_socket);
-        deleteLater();
+        upgrade();
         return;
     }
     if (status == HttpParser::Status::HeadComplete)
@@ -180,13 +177,35 @@ void HttpConnection::onResponse(HttpResponse response)
     }
 }
 
+void HttpConnection::upgrade()
+{
+    // The head only: frames a client sent right behind it stay in the socket for its session.
+    m_socket->read(m_parser.consumedBytes());
+    const ws::HandshakeAnswer answer = ws::answerHandshake(m_parser.request());
+    if (!answer.accepted) {
+        refuse(answer.refusal);
+        return;
+    }
+    m_idleTimer->stop();
+    m_socket->write(answer.switchingProtocols);
+    m_socket->flush();
+    m_socket->disconnect(this);
+    m_worker->startSession(m_socket);
+    deleteLater();
+}
+
 void HttpConnection::fail(int status, const QString &message)
 {
     const ErrorCode code = status == 413 ? ErrorCode::TooLarge
         : status == 404                  ? ErrorCode::NotFound
                                          : ErrorCode::BadRequest;
+    refuse(errorResponse(status, code, message));
+}
+
+void HttpConnection::refuse(const HttpResponse &response)
+{
     m_lingering = true;
-    write(errorResponse(status, code, message), false);
+    write(response, false);
     lingerAndClose();
 }
 

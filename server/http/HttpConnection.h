@@ -1,8 +1,8 @@
 // One TCP connection while it speaks HTTP: reads requests (keep-alive, one at a time), hands each
 // to the HttpApi and writes its answer. A request must arrive whole within the request timeout
 // (else 408, or a plain close if nothing came), an idle keep-alive connection is closed after the
-// idle timeout. A WebSocket handshake on /ws is handed, unread, to the
-// worker's QWebSocketServer.
+// idle timeout. A WebSocket handshake on /ws is answered here, and the connection becomes a
+// Session of its worker.
 #pragma once
 
 #include "server/http/HttpParser.h"
@@ -31,7 +31,10 @@ public:
 private:
     void onReadyRead();
     void onResponse(http::HttpResponse response);
+    void upgrade();
     void fail(int status, const QString &message);
+    // Answers an error and closes (after a short linger).
+    void refuse(const http::HttpResponse &response);
     void write(const http::HttpResponse &response, bool keepAlive);
     void lingerAndClose();
     void onTimeout();

@@ -14,24 +14,17 @@
 #include "server/limits/AbuseLimits.h"
 #include "server/store/QueryPool.h"
 #include "server/store/Writer.h"
+#include "server/ws/FrameWriter.h"
 #include "server/ws/Request.h"
-#include "server/ws/TextFrames.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QTcpSocket>
-#include <QWebSocket>
 
 namespace confab {
 
 using namespace Qt::StringLiterals;
 
 namespace {
-// Close codes of PROTOCOL.md §4 and our extension for a silent device.
-constexpr int kCloseUnauthorized = 4001;
-constexpr int kCloseAuthTimeout = 4002;
-constexpr int kCloseHeartbeatTimeout = 4000;
-constexpr int kCloseRateLimit = 4008;
 // Requests a client may send behind its auth before the welcome is out.
 constexpr qsizetype kMaxWaitingRequests = 64;
 // How long a close handshake may take before the connection is cut.
@@ -44,31 +37,23 @@ qint64 nowMs()
 
 } // namespace
 
-Session::Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker)
+Session::Session(QTcpSocket *socket, quint64 id, Worker *worker)
     : QObject(worker)
-    , m_socket(socket)
-    , m_tcp(tcp)
+    , m_tcp(socket)
+    , m_reader(limits::kMaxFrameBytes)
     , m_id(id)
     , m_worker(worker)
     , m_context(worker->context())
 {
-    m_socket->setParent(this);
-    if (m_tcp)
-        m_tcp->setParent(this);
-    m_socket->setMaxAllowedIncomingMessageSize(limits::kMaxFrameBytes);
-    m_socket->setMaxAllowedIncomingFrameSize(limits::kMaxFrameBytes);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &Session::onText);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Session::onBinary);
-    connect(m_socket, &QWebSocket::disconnected, this, &Session::onDisconnected);
-    connect(m_socket, &QWebSocket::aboutToClose, this, [this] { m_closeSent = true; });
-    // Every byte is activity, pongs included; without the TCP socket, pongs are.
-    if (m_tcp)
-        connect(m_tcp, &QTcpSocket::readyRead, this, &Session::touch);
-    else
-        connect(m_socket, &QWebSocket::pong, this, &Session::touch);
+    m_tcp->setParent(this);
+    connect(m_tcp, &QTcpSocket::readyRead, this, &Session::onReadyRead);
+    connect(m_tcp, &QTcpSocket::disconnected, this, &Session::onDisconnected);
     m_lastActivityMs = nowMs();
     m_authDeadlineMs = m_lastActivityMs + m_context.config.authTimeoutMs;
     ++m_context.metrics.sessionsOpen;
+    // Frames a client sent right behind its handshake.
+    if (m_tcp->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &Session::onReadyRead, Qt::QueuedConnection);
 }
 
 Session::~Session()
@@ -80,15 +65,82 @@ Session::~Session()
         --m_context.metrics.sessionsAuthenticated;
     }
     --m_context.metrics.sessionsOpen;
-    // The QWebSocket first (it uses its TCP socket to the end), then the TCP socket, which
-    // QWebSocket leaves behind.
-    delete m_socket;
-    delete m_tcp.data();
 }
 
 void Session::touch()
 {
     m_lastActivityMs = nowMs();
+}
+
+void Session::onReadyRead()
+{
+    // Every byte is activity, WebSocket pings and pongs included.
+    touch();
+    m_reader.append(m_tcp->readAll());
+    while (std::optional<ws::ClientMessage> message = m_reader.next()) {
+        if (!onMessage(*message))
+            return;
+    }
+    if (m_reader.failed()) {
+        qCDebug(lcSession, "closing a connection: %s", qUtf8Printable(m_reader.failureReason()));
+        m_state = State::Closing;
+        m_closingSinceMs = nowMs();
+        sendClose(m_reader.failureCode(), m_reader.failureReason());
+        m_tcp->disconnectFromHost();
+    }
+}
+
+bool Session::onMessage(ws::ClientMessage &message)
+{
+    using Kind = ws::ClientMessage::Kind;
+    switch (message.kind) {
+    case Kind::Text:
+        ++m_context.metrics.wsFrames;
+        handleFrame(message.payload);
+        break;
+    case Kind::Binary:
+        ++m_context.metrics.wsFrames;
+        onBinary();
+        break;
+    case Kind::Ping:
+        if (canWriteFrames()) {
+            QByteArray pong;
+            ws::appendControlFrame(pong, ws::Opcode::Pong, message.payload);
+            writeFrames(pong);
+        }
+        break;
+    case Kind::Pong:
+        break;
+    case Kind::Close:
+        onCloseFrame(message);
+        return false;
+    }
+    return m_tcp->state() == QAbstractSocket::ConnectedState;
+}
+
+void Session::onCloseFrame(const ws::ClientMessage &message)
+{
+    // The peer's half of the close handshake: answered with its own code (when ours did not go
+    // first), then the server closes the TCP connection (RFC 6455 §7.1.1).
+    if (m_state != State::Closing)
+        m_closingSinceMs = nowMs();
+    m_state = State::Closing;
+    if (!m_closeSent) {
+        const int code =
+            message.closeCode == ws::close::kNoStatus ? ws::close::kNormal : message.closeCode;
+        sendClose(code, QString());
+    }
+    m_tcp->disconnectFromHost();
+}
+
+void Session::sendClose(int code, const QString &reason)
+{
+    if (!canWriteFrames())
+        return;
+    QByteArray frame;
+    ws::appendControlFrame(frame, ws::Opcode::Close, ws::closePayload(code, reason));
+    writeFrames(frame);
+    m_closeSent = true;
 }
 
 void Session::onDisconnected()
@@ -112,13 +164,15 @@ void Session::close(int code, const QString &reason)
         return;
     m_state = State::Closing;
     m_closingSinceMs = nowMs();
-    m_socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    sendClose(code, reason);
+    if (!m_closeSent)
+        m_tcp->disconnectFromHost(); // no close frame could go out
 }
 
 void Session::abort()
 {
     m_state = State::Closing;
-    m_socket->abort();
+    m_tcp->abort();
 }
 
 void Session::checkDeadlines(qint64 now)
@@ -126,7 +180,7 @@ void Session::checkDeadlines(qint64 now)
     switch (m_state) {
     case State::AwaitingAuth:
         if (now >= m_authDeadlineMs)
-            close(kCloseAuthTimeout, u"no auth within the deadline"_s);
+            close(ws::close::kAuthTimeout, u"no auth within the deadline"_s);
         break;
     case State::Authenticating:
     case State::Welcoming:
@@ -135,13 +189,13 @@ void Session::checkDeadlines(qint64 now)
         if (now - m_lastActivityMs > 2 * qint64(m_context.config.heartbeatSeconds) * 1000) {
             qCInfo(lcSession, "dropping silent device %lld of %s", m_device.deviceId,
                    qUtf8Printable(m_device.username));
-            close(kCloseHeartbeatTimeout, u"heartbeat timeout"_s);
+            close(ws::close::kHeartbeatTimeout, u"heartbeat timeout"_s);
         }
         break;
     case State::Closing:
         // A peer that never answers the close handshake is cut off.
         if (now - m_closingSinceMs > kCloseGraceMs)
-            m_socket->abort();
+            m_tcp->abort();
         break;
     }
 }
@@ -164,25 +218,29 @@ void Session::sendErrorFrame(const QByteArray &utf8)
 
 void Session::sendFrame(const QByteArray &utf8)
 {
-    if (!m_tcp) {
-        m_socket->sendTextMessage(QString::fromUtf8(utf8));
-        return;
-    }
     if (!canWriteFrames())
         return;
     if (m_corked) {
-        ws::appendTextMessage(m_corkedFrames, utf8, qsizetype(m_socket->outgoingFrameSize()));
+        ws::appendTextMessage(m_corkedFrames, utf8);
         return;
     }
-    ws::writeTextMessage(*m_tcp, utf8, qsizetype(m_socket->outgoingFrameSize()));
+    ws::writeTextMessage(*m_tcp, utf8);
     m_tcp->flush(); // now, rather than on the next turn of the event loop
+}
+
+void Session::writeFrames(const QByteArray &frames)
+{
+    if (m_corked) {
+        m_corkedFrames.append(frames);
+        return;
+    }
+    m_tcp->write(frames);
+    m_tcp->flush();
 }
 
 bool Session::canWriteFrames() const
 {
-    // QWebSocket writes whole frames synchronously on this thread too, so ours never interleave
-    // with its own (pongs, close); nothing goes after its close frame.
-    return m_tcp && !m_closeSent && m_socket->state() == QAbstractSocket::ConnectedState;
+    return !m_closeSent && m_tcp->state() == QAbstractSocket::ConnectedState;
 }
 
 void Session::uncork()
@@ -190,7 +248,8 @@ void Session::uncork()
     m_corked = false;
     // Released, not kept: an idle connection holds no buffer.
     const QByteArray frames = std::exchange(m_corkedFrames, {});
-    if (frames.isEmpty() || !canWriteFrames())
+    // A close frame may be among them: only the socket's state matters here.
+    if (frames.isEmpty() || m_tcp->state() != QAbstractSocket::ConnectedState)
         return;
     m_tcp->write(frames);
     m_tcp->flush();
@@ -205,22 +264,13 @@ void Session::deliver(const QByteArray &frame)
     }
 }
 
-void Session::onBinary(const QByteArray &)
+void Session::onBinary()
 {
-    touch();
-    ++m_context.metrics.wsFrames;
     sendError(QJsonValue::Undefined,
               Error { ErrorCode::BadRequest, u"frames must be text (one JSON object)"_s });
 }
 
-void Session::onText(const QString &text)
-{
-    touch();
-    ++m_context.metrics.wsFrames;
-    handleFrame(text);
-}
-
-void Session::handleFrame(const QString &text)
+void Session::handleFrame(const QByteArray &utf8)
 {
     if (!m_takingRequests || m_state == State::Closing)
         return;
@@ -231,17 +281,17 @@ void Session::handleFrame(const QString &text)
                       Error { ErrorCode::BadRequest, u"too many requests before the welcome"_s });
             return;
         }
-        m_waiting.append(text);
+        m_waiting.append(utf8);
         return;
     }
-    if (jsonNestingDepth(QStringView(text)) > limits::kMaxJsonNesting) {
+    if (jsonNestingDepth(QByteArrayView(utf8)) > limits::kMaxJsonNesting) {
         m_context.metrics.refuse(Refusal::JsonNesting);
         sendError(QJsonValue::Undefined,
                   Error { ErrorCode::BadRequest,
                           u"JSON nested deeper than %1 levels"_s.arg(limits::kMaxJsonNesting) });
         return;
     }
-    const Envelope envelope = Envelope::parse(text);
+    const Envelope envelope = Envelope::parse(utf8);
     if (envelope.error) {
         sendError(envelope.id, *envelope.error);
         return;
@@ -290,7 +340,7 @@ bool Session::admitSend(const Envelope &envelope)
         m_context.metrics.refuse(Refusal::SendAbuse);
         qCInfo(lcSession, "closing device %lld of %s: sends far over the rate limit",
                m_device.deviceId, qUtf8Printable(m_device.username));
-        close(kCloseRateLimit, u"rate limit"_s);
+        close(ws::close::kRateLimit, u"rate limit"_s);
         return false;
     }
     m_context.metrics.refuse(Refusal::Send);
@@ -327,8 +377,7 @@ void Session::onTokenChecked(Result<store::DeviceAuth> device)
     if (!device) {
         const bool unauthorized = device.error().code == ErrorCode::Unauthorized;
         sendError(QJsonValue::Undefined, device.error());
-        close(unauthorized ? kCloseUnauthorized
-                           : int(QWebSocketProtocol::CloseCodeAbnormalDisconnection),
+        close(unauthorized ? ws::close::kUnauthorized : ws::close::kInternal,
               device.error().message);
         return;
     }
@@ -354,7 +403,7 @@ void Session::onWelcome(Result<qint64> latestSeq)
         return;
     if (!latestSeq) {
         sendError(QJsonValue::Undefined, latestSeq.error());
-        close(QWebSocketProtocol::CloseCodeAbnormalDisconnection, latestSeq.error().message);
+        close(ws::close::kInternal, latestSeq.error().message);
         return;
     }
     WelcomeEvent welcome;
@@ -375,9 +424,9 @@ void Session::onWelcome(Result<qint64> latestSeq)
     const QList<QByteArray> held = std::exchange(m_held, {});
     for (const QByteArray &frame : held)
         sendFrame(frame);
-    const QStringList waiting = std::exchange(m_waiting, {});
-    for (const QString &text : waiting)
-        handleFrame(text);
+    const QList<QByteArray> waiting = std::exchange(m_waiting, {});
+    for (const QByteArray &utf8 : waiting)
+        handleFrame(utf8);
 }
 
 } // namespace confab

@@ -1,4 +1,5 @@
-// One WebSocket connection of one device: authentication, the requests of PROTOCOL.md §3.1, live
+// One WebSocket connection of one device: its frames (read by a FrameReader and written straight
+// on its TCP socket), the close handshake, authentication, the requests of PROTOCOL.md §3.1, live
 // delivery and the heartbeat deadline. Lives on its worker's thread; storage work goes to the
 // writer and the query pool and comes back through Worker::bind.
 #pragma once
@@ -7,15 +8,14 @@
 #include "common/Result.h"
 #include "server/store/Accounts.h"
 #include "server/store/Inbox.h"
+#include "server/ws/FrameReader.h"
 
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
-#include <QPointer>
-#include <QStringList>
 
 QT_BEGIN_NAMESPACE
 class QTcpSocket;
-class QWebSocket;
 QT_END_NAMESPACE
 
 namespace confab {
@@ -27,7 +27,8 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    Session(QWebSocket *socket, QTcpSocket *tcp, quint64 id, Worker *worker);
+    // Takes `socket` (its handshake answered) and reads what is already waiting in it.
+    Session(QTcpSocket *socket, quint64 id, Worker *worker);
     ~Session() override;
 
     quint64 id() const { return m_id; }
@@ -42,8 +43,7 @@ public:
 
     void sendJson(const QJsonObject &json);
     void sendError(const QJsonValue &requestId, const Error &error);
-    // Sends one text message already encoded as UTF-8: written as WebSocket frames straight on
-    // the TCP socket under the QWebSocket (no conversion to QString and back).
+    // Sends one text message already encoded as UTF-8.
     void sendFrame(const QByteArray &utf8);
     // An error event already encoded (counted as an error sent).
     void sendErrorFrame(const QByteArray &utf8);
@@ -54,13 +54,19 @@ public:
     bool corked() const { return m_corked; }
 
 private:
-    // The TCP socket is there, open, and QWebSocket has not sent its close frame.
+    // The socket is open and no close frame went out: a frame may be written.
     bool canWriteFrames() const;
+    // Writes frames now, or with the others once uncorked.
+    void writeFrames(const QByteArray &frames);
     enum class State { AwaitingAuth, Authenticating, Welcoming, Active, Closing };
 
-    void onText(const QString &text);
-    void handleFrame(const QString &text);
-    void onBinary(const QByteArray &data);
+    void onReadyRead();
+    // False once the connection is closing and nothing more of it is to be read.
+    bool onMessage(ws::ClientMessage &message);
+    void onCloseFrame(const ws::ClientMessage &message);
+    void sendClose(int code, const QString &reason);
+    void handleFrame(const QByteArray &utf8);
+    void onBinary();
     void onDisconnected();
     void touch();
 
@@ -72,8 +78,8 @@ private:
     void onTokenChecked(Result<store::DeviceAuth> device);
     void onWelcome(Result<qint64> latestSeq);
 
-    QWebSocket *m_socket;
-    QPointer<QTcpSocket> m_tcp;
+    QTcpSocket *m_tcp; // a child
+    ws::FrameReader m_reader;
     quint64 m_id;
     Worker *m_worker;
     ServerContext &m_context;
@@ -81,12 +87,12 @@ private:
     bool m_takingRequests = true;
     bool m_attached = false;
     bool m_online = false; // counted by Presence
-    bool m_closeSent = false; // the QWebSocket sent its close frame: no data frame may follow
+    bool m_closeSent = false; // no frame may follow a close frame
     store::DeviceAuth m_device;
     QList<QByteArray> m_held; // deliveries that arrived before the welcome
     QByteArray m_corkedFrames; // frames written by uncork()
     bool m_corked = false;
-    QStringList m_waiting; // requests that arrived before the welcome
+    QList<QByteArray> m_waiting; // requests that arrived before the welcome
     qint64 m_lastActivityMs = 0;
     qint64 m_authDeadlineMs = 0;
     qint64 m_closingSinceMs = 0;

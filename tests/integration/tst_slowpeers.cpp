@@ -5,6 +5,7 @@
 // the WebSocket, and the connection stays usable.
 #include "tests/support/Accounts.h"
 #include "tests/support/Metrics.h"
+#include "tests/support/RawWebSocket.h"
 #include "tests/support/WsClient.h"
 
 #include <QElapsedTimer>
@@ -58,19 +59,6 @@ QByteArray deepJson(int depth)
     return QByteArray(depth, '[') + QByteArray(depth, ']');
 }
 
-// A WebSocket frame as a client sends it: final, masked.
-QByteArray clientFrame(quint8 opcode, const QByteArray &payload)
-{
-    Q_ASSERT(payload.size() < 126);
-    QByteArray frame;
-    frame.append(char(0x80 | opcode));
-    frame.append(char(0x80 | payload.size()));
-    const char mask[4] = { 0x12, 0x34, 0x56, 0x78 };
-    frame.append(mask, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ mask[i % 4]));
-    return frame;
-}
 } // namespace
 
 class TestSlowPeers : public QObject
@@ -179,28 +167,14 @@ void TestSlowPeers::idleKeepAliveIsClosed()
 
 void TestSlowPeers::invalidUtf8TextFrameIs1007()
 {
-    QTcpSocket socket;
-    socket.connectToHost(u"127.0.0.1"_s, m_server.port());
-    QVERIFY(socket.waitForConnected(kTimeoutMs));
-    socket.write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                 "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                 "Sec-WebSocket-Version: 13\r\n\r\n");
-    QByteArray handshake;
-    QTRY_VERIFY_WITH_TIMEOUT((handshake += socket.readAll(), handshake.contains("\r\n\r\n")),
-                             kTimeoutMs);
-    QVERIFY2(handshake.startsWith("HTTP/1.1 101"), handshake.constData());
-
+    RawWebSocket ws;
+    QVERIFY(ws.open(m_server.port()));
     // "{"type":"ping"}" with an invalid UTF-8 sequence (0xC3 0x28) inside the string.
-    socket.write(clientFrame(0x1, QByteArray("{\"type\":\"p\xC3\x28ing\"}")));
-    QByteArray frames = handshake.sliced(handshake.indexOf("\r\n\r\n") + 4);
-    QTRY_VERIFY_WITH_TIMEOUT((frames += socket.readAll(),
-                              socket.state() == QAbstractSocket::UnconnectedState
-                                  || (frames.size() >= 4 && frames.startsWith('\x88'))),
-                             kTimeoutMs);
-    QVERIFY2(frames.size() >= 4, frames.toHex().constData());
-    QCOMPARE(quint8(frames[0]), quint8(0x88)); // a close frame
-    const int code = (quint8(frames[2]) << 8) | quint8(frames[3]);
-    QCOMPARE(code, kCloseInvalidPayload);
+    ws.write(clientFrame(0x1, QByteArray("{\"type\":\"p\xC3\x28ing\"}")));
+    const auto close = ws.nextControlFrame();
+    QVERIFY(close);
+    QCOMPARE(close->opcode, quint8(0x8));
+    QCOMPARE(close->closeCode(), kCloseInvalidPayload);
 }
 
 void TestSlowPeers::deeplyNestedJsonOverHttp()

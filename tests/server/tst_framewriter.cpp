@@ -1,6 +1,6 @@
 // Unit tests of the server's own WebSocket text frames (RFC 6455 §5.2): header bytes for each
 // payload length form, fragmentation, and what QWebSocket reads from them.
-#include "server/ws/TextFrames.h"
+#include "server/ws/FrameWriter.h"
 
 #include <QBuffer>
 #include <QTest>
@@ -8,7 +8,7 @@
 using namespace Qt::StringLiterals;
 using namespace confab::ws;
 
-class TestTextFrames : public QObject
+class TestFrameWriter : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
@@ -19,7 +19,7 @@ private Q_SLOTS:
     void fragments();
 };
 
-void TestTextFrames::headers_data()
+void TestFrameWriter::headers_data()
 {
     QTest::addColumn<quint64>("length");
     QTest::addColumn<QByteArray>("expected");
@@ -32,26 +32,26 @@ void TestTextFrames::headers_data()
                             << QByteArray::fromHex("817f0000010000000005");
 }
 
-void TestTextFrames::headers()
+void TestFrameWriter::headers()
 {
     QFETCH(quint64, length);
     QFETCH(QByteArray, expected);
-    QCOMPARE(frameHeader(0x1, true, length), expected);
+    QCOMPARE(frameHeader(Opcode::Text, true, length), expected);
 }
 
-void TestTextFrames::oneFrame()
+void TestFrameWriter::oneFrame()
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     const QByteArray text = u"{\"type\":\"msg\",\"body\":\"h\u00e9\U0001F600\"}"_s.toUtf8();
     writeTextMessage(buffer, text, 512 * 1024);
-    QCOMPARE(buffer.data(), frameHeader(0x1, true, quint64(text.size())) + text);
+    QCOMPARE(buffer.data(), frameHeader(Opcode::Text, true, quint64(text.size())) + text);
     // FIN set, opcode text, no mask bit.
     QCOMPARE(quint8(buffer.data().at(0)), quint8(0x81));
     QCOMPARE(quint8(buffer.data().at(1)) & 0x80, 0);
 }
 
-void TestTextFrames::emptyMessage()
+void TestFrameWriter::emptyMessage()
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
@@ -59,17 +59,17 @@ void TestTextFrames::emptyMessage()
     QCOMPARE(buffer.data(), QByteArray::fromHex("8100"));
 }
 
-void TestTextFrames::fragments()
+void TestFrameWriter::fragments()
 {
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     const QByteArray text(300, 'x');
     writeTextMessage(buffer, text, 128);
-    const QByteArray expected = frameHeader(0x1, false, 128) + text.left(128)
-        + frameHeader(0x0, false, 128) + text.mid(128, 128) + frameHeader(0x0, true, 44)
+    const QByteArray expected = frameHeader(Opcode::Text, false, 128) + text.left(128)
+        + frameHeader(Opcode::Continuation, false, 128) + text.mid(128, 128) + frameHeader(Opcode::Continuation, true, 44)
         + text.mid(256);
     QCOMPARE(buffer.data(), expected);
 }
 
-QTEST_APPLESS_MAIN(TestTextFrames)
-#include "tst_textframes.moc"
+QTEST_APPLESS_MAIN(TestFrameWriter)
+#include "tst_framewriter.moc"

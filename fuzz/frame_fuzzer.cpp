@@ -1,0 +1,109 @@
+// libFuzzer target for the server's reader of client WebSocket frames (server/ws/FrameReader):
+// bytes arrive in chunks of random sizes, as off a socket. Whatever the chunking, the messages and
+// the failure must be those of reading all bytes at once; no message is over the limit, a text
+// message or close reason is UTF-8, a control frame's payload is at most 125 bytes, and a failure
+// carries a close code the server may send with a reason. Each input's first byte seeds the chunk
+// sizes, so the seeds in fuzz/corpus/frames start with one byte before the frame bytes.
+#include "server/ws/FrameReader.h"
+
+#include <QList>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+using namespace confab::ws;
+using Kind = ClientMessage::Kind;
+
+// Small, so that inputs of a few KiB reach the limit.
+constexpr qsizetype kLimit = 600;
+
+[[noreturn]] void fail(const char *what)
+{
+    std::fprintf(stderr, "frame_fuzzer: %s\n", what);
+    std::abort();
+}
+
+struct Outcome
+{
+    QList<std::pair<Kind, QByteArray>> messages;
+    QList<int> closeCodes;
+    int failure = 0;
+    friend bool operator==(const Outcome &, const Outcome &) = default;
+};
+
+void check(const ClientMessage &message)
+{
+    switch (message.kind) {
+    case Kind::Text:
+        if (!QByteArrayView(message.payload).isValidUtf8())
+            fail("a text message that is not UTF-8");
+        [[fallthrough]];
+    case Kind::Binary:
+        if (message.payload.size() > kLimit)
+            fail("a message over the limit");
+        break;
+    case Kind::Close:
+        if (!QByteArrayView(message.payload).isValidUtf8())
+            fail("a close reason that is not UTF-8");
+        if (message.closeCode != close::kNoStatus && !close::isValidOnTheWire(message.closeCode))
+            fail("a close code that may not be sent");
+        [[fallthrough]];
+    case Kind::Ping:
+    case Kind::Pong:
+        if (message.payload.size() > 125)
+            fail("a control frame over 125 bytes");
+        break;
+    }
+}
+
+Outcome drive(QByteArrayView stream, const QList<qsizetype> &chunks)
+{
+    FrameReader reader(kLimit);
+    Outcome outcome;
+    qsizetype position = 0;
+    qsizetype chunk = 0;
+    while (position < stream.size()) {
+        const qsizetype size = qMin(chunks.at(chunk++ % chunks.size()), stream.size() - position);
+        reader.append(stream.sliced(position, size).toByteArray());
+        position += size;
+        while (auto message = reader.next()) {
+            check(*message);
+            outcome.messages.append({ message->kind, message->payload });
+            outcome.closeCodes.append(message->closeCode);
+        }
+    }
+    outcome.failure = reader.failureCode();
+    if (reader.failed()) {
+        const int code = reader.failureCode();
+        if (code != close::kProtocolError && code != close::kBadData && code != close::kTooBig)
+            fail("an unexpected failure code");
+        if (reader.failureReason().isEmpty())
+            fail("a failure without a reason");
+    }
+    return outcome;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    if (size < 1)
+        return 0;
+    std::uint32_t state = data[0] * 2654435761u + 1;
+    QList<qsizetype> chunks;
+    for (int i = 0; i < 16; ++i) {
+        state = state * 1664525u + 1013904223u;
+        const std::uint32_t pick = state >> 24;
+        chunks.append(pick < 128 ? 1 + pick % 4 : 1 + pick % 200);
+    }
+    const QByteArrayView stream(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    const Outcome whole = drive(stream, { qMax<qsizetype>(1, stream.size()) });
+    const Outcome pieces = drive(stream, chunks);
+    if (whole != pieces)
+        fail("the outcome depends on how the bytes were chunked");
+    return 0;
+}
