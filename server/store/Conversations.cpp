@@ -93,7 +93,8 @@ Result<qint64> markRead(WriteTxn &txn, qint64 userId, const ConvRef &conv, qint6
         const auto peer = userIdByName(txn.sql, conv.username);
         if (!peer)
             return peer.error();
-        auto find = txn.sql.get(u"SELECT c.id, c.last_seq FROM convs c JOIN user_convs uc "
+        auto find = txn.sql.get(u"SELECT c.id, (SELECT COALESCE(MAX(conv_seq), 0) FROM messages "
+                                "WHERE conv_id = c.id) FROM convs c JOIN user_convs uc "
                                 "ON uc.conv_id = c.id AND uc.user_id = ? "
                                 "WHERE c.user_lo = ? AND c.user_hi = ?"_s);
         find->addBindValue(userId);
@@ -107,7 +108,8 @@ Result<qint64> markRead(WriteTxn &txn, qint64 userId, const ConvRef &conv, qint6
         }
     } else {
         auto find = txn.sql.get(
-            u"SELECT c.id, CASE WHEN gm.active = 1 THEN c.last_seq ELSE gm.visible_until END "
+            u"SELECT c.id, CASE WHEN gm.active = 1 THEN (SELECT COALESCE(MAX(conv_seq), 0) "
+            "FROM messages WHERE conv_id = c.id) ELSE gm.visible_until END "
             "FROM convs c JOIN groups g ON g.id = c.group_id AND g.closed_at IS NULL "
             "JOIN group_members gm ON gm.group_id = g.id AND gm.user_id = ? WHERE g.id = ?"_s);
         find->addBindValue(userId);

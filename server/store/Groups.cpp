@@ -68,8 +68,8 @@ Result<QList<qint64>> userIds(Statements &sql, const QStringList &names)
 
 qint64 lastMessageTs(Statements &sql, qint64 convId)
 {
-    auto query = sql.get(u"SELECT m.ts FROM convs c JOIN messages m "
-                         "ON m.conv_id = c.id AND m.conv_seq = c.last_seq WHERE c.id = ?"_s);
+    auto query =
+        sql.get(u"SELECT ts FROM messages WHERE conv_id = ? ORDER BY conv_seq DESC LIMIT 1"_s);
     query->addBindValue(convId);
     if (query.run() && query->next())
         return query->value(0).toLongLong();
@@ -102,8 +102,8 @@ Result<Done> admit(WriteTxn &txn, qint64 groupId, qint64 convId, qint64 userId)
     const qint64 lastTs = lastMessageTs(txn.sql, convId);
     auto index = txn.sql.get(
         u"INSERT INTO user_convs (user_id, conv_id, last_message_id, activity_ts, unread) "
-        "VALUES (?, ?, (SELECT m.id FROM convs c JOIN messages m ON m.conv_id = c.id "
-        "AND m.conv_seq = c.last_seq WHERE c.id = ?), ?, "
+        "VALUES (?, ?, (SELECT id FROM messages WHERE conv_id = ? "
+        "ORDER BY conv_seq DESC LIMIT 1), ?, "
         "(SELECT COUNT(*) FROM messages WHERE conv_id = ? AND sender_id != ?)) "
         "ON CONFLICT (user_id, conv_id) DO UPDATE SET last_message_id = excluded.last_message_id, "
         "activity_ts = excluded.activity_ts, unread = (SELECT COUNT(*) FROM messages "
@@ -120,7 +120,8 @@ Result<Done> admit(WriteTxn &txn, qint64 groupId, qint64 convId, qint64 userId)
 Result<Done> dismiss(WriteTxn &txn, qint64 groupId, qint64 convId, qint64 userId)
 {
     auto update = txn.sql.get(u"UPDATE group_members SET active = 0, "
-                              "visible_until = (SELECT last_seq FROM convs WHERE id = ?) "
+                              "visible_until = (SELECT COALESCE(MAX(conv_seq), 0) "
+                              "FROM messages WHERE conv_id = ?) "
                               "WHERE group_id = ? AND user_id = ?"_s);
     update->addBindValue(convId);
     update->addBindValue(groupId);
@@ -205,8 +206,7 @@ Result<GroupChange> create(WriteTxn &txn, const Sender &owner, const QString &na
     }
     qint64 convId = 0;
     {
-        auto insert =
-            txn.sql.get(u"INSERT INTO convs (kind, group_id, last_seq) VALUES (?, ?, 0)"_s);
+        auto insert = txn.sql.get(u"INSERT INTO convs (kind, group_id) VALUES (?, ?)"_s);
         insert->addBindValue(kGroupConv);
         insert->addBindValue(groupId);
         if (!insert.run())

@@ -13,72 +13,101 @@ namespace {
 
 constexpr int kDirect = 0;
 
-// Who gets a copy of a message, as an SQL set of user ids and the values it binds: the two
-// users of a direct conversation (one, for a note to self) or a group's current members. Every
-// copy is written by a few statements over the whole set, not a few statements per owner: a
-// post to a 100-member group costs as many statements as a direct message.
-struct Owners
-{
-    QString set; // "(?, ?)" or "(SELECT user_id FROM group_members WHERE ...)"
-    QVariantList values;
-
-    void bindTo(Statement &query) const
-    {
-        for (const QVariant &value : values)
-            query.addBindValue(value);
-    }
-};
+// Who gets a copy of a message: the two users of a direct conversation (one, for a note to
+// self) or a group's current members.
+using Owners = QList<qint64>;
 
 Owners directOwners(qint64 a, qint64 b)
 {
-    return Owners { u"(?, ?)"_s, { a, b } };
+    return a == b ? Owners { a } : Owners { a, b };
 }
 
-Owners groupOwners(qint64 groupId)
+Result<Owners> groupOwners(WriteTxn &txn, qint64 groupId)
 {
-    return Owners { u"(SELECT user_id FROM group_members WHERE group_id = ? AND active = 1)"_s,
-                    { groupId } };
+    auto query =
+        txn.sql.get(u"SELECT user_id FROM group_members WHERE group_id = ? AND active = 1"_s);
+    query->addBindValue(groupId);
+    if (!query.run())
+        return storageError();
+    Owners owners;
+    while (query->next())
+        owners.append(query->value(0).toLongLong());
+    return owners;
 }
 
-// Gives every owner its next inbox seq (the counter lives on the user row).
+// `count` rows of `row` for a VALUES list: "(?, ?), (?, ?)".
+QString valueRows(qsizetype count, QStringView row)
+{
+    QString rows;
+    rows.reserve(count * (row.size() + 2));
+    for (qsizetype i = 0; i < count; ++i) {
+        if (i > 0)
+            rows += u", "_s;
+        rows += row;
+    }
+    return rows;
+}
+
+// The seq of a user's newest inbox entry (0 for none): counted once from the inbox, then kept by
+// the writer, which adds every entry.
+Result<qint64> newestInboxSeq(WriteTxn &txn, qint64 userId)
+{
+    if (const auto it = txn.cache.newestInboxSeq.constFind(userId);
+        it != txn.cache.newestInboxSeq.constEnd())
+        return *it;
+    auto query = txn.sql.get(u"SELECT COALESCE(MAX(seq), 0) FROM inbox WHERE user_id = ?"_s);
+    query->addBindValue(userId);
+    if (!query.run() || !query->next())
+        return storageError();
+    const qint64 newest = query->value(0).toLongLong();
+    txn.cache.newestInboxSeq.insert(userId, newest);
+    return newest;
+}
+
+// Gives every owner its next inbox seq: (owner, seq) in the order of `owners`.
 Result<QList<std::pair<qint64, qint64>>> nextInboxSeqs(WriteTxn &txn, const Owners &owners)
 {
-    auto update = txn.sql.get(u"UPDATE users SET inbox_seq = inbox_seq + 1 WHERE id IN "_s
-                              + owners.set + u" RETURNING id, inbox_seq"_s);
-    owners.bindTo(*update);
-    if (!update.run())
-        return storageError();
-    QList<std::pair<qint64, qint64>> seqs; // (owner, seq)
-    while (update->next())
-        seqs.append({ update->value(0).toLongLong(), update->value(1).toLongLong() });
+    QList<std::pair<qint64, qint64>> seqs;
+    seqs.reserve(owners.size());
+    for (const qint64 owner : owners) {
+        const auto newest = newestInboxSeq(txn, owner);
+        if (!newest)
+            return newest.error();
+        seqs.append({ owner, *newest + 1 });
+        txn.cache.newestInboxSeq.insert(owner, *newest + 1);
+    }
     return seqs;
 }
 
-// Every owner's inbox entry (at the seq nextInboxSeqs just gave it) and conversation index row.
-Result<Done> appendCopies(WriteTxn &txn, const Owners &owners, qint64 convId, qint64 messageId,
-                          qint64 ts, qint64 senderId)
+// Every owner's inbox entry (at the seq nextInboxSeqs gave it) and conversation index row: two
+// statements, whatever the number of owners.
+Result<Done> appendCopies(WriteTxn &txn, const QList<std::pair<qint64, qint64>> &seqs,
+                          qint64 convId, qint64 messageId, qint64 ts, qint64 senderId)
 {
     {
-        auto insert = txn.sql.get(u"INSERT INTO inbox (user_id, seq, message_id) "
-                                  "SELECT id, inbox_seq, ? FROM users WHERE id IN "_s
-                                  + owners.set);
-        insert->addBindValue(messageId);
-        owners.bindTo(*insert);
+        auto insert = txn.sql.get(u"INSERT INTO inbox (user_id, seq, message_id) VALUES "_s
+                                  + valueRows(seqs.size(), u"(?, ?, ?)"));
+        for (const auto &[owner, seq] : seqs) {
+            insert->addBindValue(owner);
+            insert->addBindValue(seq);
+            insert->addBindValue(messageId);
+        }
         if (!insert.run())
             return storageError();
     }
     auto index = txn.sql.get(
-        u"INSERT INTO user_convs (user_id, conv_id, last_message_id, activity_ts, unread) "
-        "SELECT id, ?, ?, ?, id != ? FROM users WHERE id IN "_s
-        + owners.set
+        u"INSERT INTO user_convs (user_id, conv_id, last_message_id, activity_ts, unread) VALUES "_s
+        + valueRows(seqs.size(), u"(?, ?, ?, ?, ?)")
         + u" ON CONFLICT (user_id, conv_id) DO UPDATE SET "
           "last_message_id = excluded.last_message_id, activity_ts = excluded.activity_ts, "
           "unread = unread + excluded.unread"_s);
-    index->addBindValue(convId);
-    index->addBindValue(messageId);
-    index->addBindValue(ts);
-    index->addBindValue(senderId);
-    owners.bindTo(*index);
+    for (const auto &[owner, seq] : seqs) {
+        index->addBindValue(owner);
+        index->addBindValue(convId);
+        index->addBindValue(messageId);
+        index->addBindValue(ts);
+        index->addBindValue(owner != senderId ? 1 : 0);
+    }
     if (!index.run())
         return storageError();
     return Done {};
@@ -87,47 +116,59 @@ Result<Done> appendCopies(WriteTxn &txn, const Owners &owners, qint64 convId, qi
 // A user's id, from the writer's cache when it was resolved before.
 Result<qint64> cachedUserId(WriteTxn &txn, const QString &username)
 {
-    if (const auto it = txn.userIds.constFind(username); it != txn.userIds.constEnd())
+    if (const auto it = txn.cache.userIds.constFind(username); it != txn.cache.userIds.constEnd())
         return *it;
     auto id = userIdByName(txn.sql, username);
     if (id)
-        txn.userIds.insert(username, *id);
+        txn.cache.userIds.insert(username, *id);
     return id;
+}
+
+// A conversation's next conv_seq: counted once from its messages, then kept by the writer.
+Result<qint64> nextConvSeq(WriteTxn &txn, qint64 convId)
+{
+    auto it = txn.cache.newestConvSeq.find(convId);
+    if (it == txn.cache.newestConvSeq.end()) {
+        auto query =
+            txn.sql.get(u"SELECT COALESCE(MAX(conv_seq), 0) FROM messages WHERE conv_id = ?"_s);
+        query->addBindValue(convId);
+        if (!query.run() || !query->next())
+            return storageError();
+        it = txn.cache.newestConvSeq.insert(convId, query->value(0).toLongLong());
+    }
+    return ++*it;
 }
 
 // The direct conversation of two users (created on first use) and its next conv_seq.
 Result<std::pair<qint64, qint64>> nextDirectConvSeq(WriteTxn &txn, qint64 a, qint64 b)
 {
-    const qint64 lo = qMin(a, b);
-    const qint64 hi = qMax(a, b);
-    {
-        auto update = txn.sql.get(u"UPDATE convs SET last_seq = last_seq + 1 "
-                                  "WHERE user_lo = ? AND user_hi = ? RETURNING id, last_seq"_s);
-        update->addBindValue(lo);
-        update->addBindValue(hi);
-        if (!update.run())
+    const std::pair users { qMin(a, b), qMax(a, b) };
+    qint64 convId = txn.cache.directConvs.value(users);
+    if (convId == 0) {
+        auto find = txn.sql.get(u"SELECT id FROM convs WHERE user_lo = ? AND user_hi = ?"_s);
+        find->addBindValue(users.first);
+        find->addBindValue(users.second);
+        if (!find.run())
             return storageError();
-        if (update->next())
-            return std::pair { update->value(0).toLongLong(), update->value(1).toLongLong() };
+        if (find->next()) {
+            convId = find->value(0).toLongLong();
+        } else {
+            auto insert =
+                txn.sql.get(u"INSERT INTO convs (kind, user_lo, user_hi) VALUES (?, ?, ?)"_s);
+            insert->addBindValue(kDirect);
+            insert->addBindValue(users.first);
+            insert->addBindValue(users.second);
+            if (!insert.run())
+                return storageError();
+            convId = insert->lastInsertId().toLongLong();
+            txn.cache.newestConvSeq.insert(convId, 0);
+        }
+        txn.cache.directConvs.insert(users, convId);
     }
-    auto insert =
-        txn.sql.get(u"INSERT INTO convs (kind, user_lo, user_hi, last_seq) VALUES (?, ?, ?, 1)"_s);
-    insert->addBindValue(kDirect);
-    insert->addBindValue(lo);
-    insert->addBindValue(hi);
-    if (!insert.run())
-        return storageError();
-    return std::pair { insert->lastInsertId().toLongLong(), qint64(1) };
-}
-
-Result<qint64> nextConvSeq(WriteTxn &txn, qint64 convId)
-{
-    auto update =
-        txn.sql.get(u"UPDATE convs SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq"_s);
-    update->addBindValue(convId);
-    if (!update.run() || !update->next())
-        return storageError();
-    return update->value(0).toLongLong();
+    const auto seq = nextConvSeq(txn, convId);
+    if (!seq)
+        return seq.error();
+    return std::pair { convId, *seq };
 }
 
 // A message the sender stored earlier under the same client_id, as the sender sees it.
@@ -175,7 +216,7 @@ Result<StoredMessage> store(WriteTxn &txn, const Sender &sender, qint64 convId, 
     }
     if (stored.senderSeq == 0)
         return storageError(); // the sender is always an owner
-    if (const auto copies = appendCopies(txn, owners, convId, stamp.id, stamp.ts, sender.userId);
+    if (const auto copies = appendCopies(txn, *seqs, convId, stamp.id, stamp.ts, sender.userId);
         !copies)
         return copies.error();
     auto insert = txn.sql.get(u"INSERT INTO messages (id, conv_id, conv_seq, sender_id, "
@@ -221,10 +262,13 @@ Result<StoredMessage> appendGroup(WriteTxn &txn, const Sender &sender, qint64 gr
     const auto convSeq = nextConvSeq(txn, access->convId);
     if (!convSeq)
         return convSeq.error();
+    const auto owners = groupOwners(txn, groupId);
+    if (!owners)
+        return owners.error();
     const QString conv = ConvRef::group(groupId).toString();
     return store(
-        txn, sender, access->convId, *convSeq, groupOwners(groupId), [&](qint64) { return conv; },
-        clientId, body);
+        txn, sender, access->convId, *convSeq, *owners, [&](qint64) { return conv; }, clientId,
+        body);
 }
 
 } // namespace
@@ -241,14 +285,12 @@ Result<StoredMessage> append(WriteTxn &txn, const Sender &sender, const ConvRef 
 Result<Done> ack(WriteTxn &txn, qint64 userId, qint64 deviceId, qint64 seq)
 {
     {
-        auto latest = txn.sql.get(u"SELECT inbox_seq FROM users WHERE id = ?"_s);
-        latest->addBindValue(userId);
-        if (!latest.run() || !latest->next())
-            return storageError();
-        if (seq > latest->value(0).toLongLong()) {
+        const auto newest = newestInboxSeq(txn, userId);
+        if (!newest)
+            return newest.error();
+        if (seq > *newest) {
             return Error { ErrorCode::BadRequest,
-                           u"cannot ack %1: the newest inbox entry is %2"_s.arg(seq).arg(
-                               latest->value(0).toLongLong()) };
+                           u"cannot ack %1: the newest inbox entry is %2"_s.arg(seq).arg(*newest) };
         }
     }
     auto update = txn.sql.get(
@@ -264,7 +306,8 @@ Result<Done> ack(WriteTxn &txn, qint64 userId, qint64 deviceId, qint64 seq)
 
 Result<qint64> latestSeq(Statements &sql, qint64 userId)
 {
-    auto query = sql.get(u"SELECT inbox_seq FROM users WHERE id = ?"_s);
+    auto query = sql.get(u"SELECT (SELECT COALESCE(MAX(seq), 0) FROM inbox WHERE user_id = u.id) "
+                         "FROM users u WHERE u.id = ?"_s);
     query->addBindValue(userId);
     if (!query.run())
         return storageError();

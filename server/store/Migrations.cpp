@@ -128,9 +128,20 @@ Result<Done> addGroupsContactsConversations(QSqlDatabase &db)
         });
 }
 
+// Version 3: a user's newest inbox seq is the largest seq in its inbox, and a conversation's
+// newest conv_seq the largest among its messages (the writer keeps both in memory), so the
+// counters users.inbox_seq and convs.last_seq are no longer kept: a send updates no row.
+Result<Done> dropCounters(QSqlDatabase &db)
+{
+    return execAll(db,
+                   { u"ALTER TABLE users DROP COLUMN inbox_seq"_s,
+                     u"ALTER TABLE convs DROP COLUMN last_seq"_s });
+}
+
 constexpr Migration kMigrations[] = {
     { 1, "accounts, devices, direct messages and inboxes", &createCoreSchema },
     { 2, "groups, contacts, presence and the conversation index", &addGroupsContactsConversations },
+    { 3, "sequence counters kept by the writer", &dropCounters },
 };
 
 } // namespace

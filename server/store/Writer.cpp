@@ -185,7 +185,9 @@ bool Writer::runBatch(Statements &sql, std::deque<Job> &batch)
 {
     QElapsedTimer timer;
     timer.start();
-    WriteTxn txn { sql, m_clock, QDateTime::currentMSecsSinceEpoch(), m_userIds };
+    if (m_cache.size() > WriterCache::kMaxEntries)
+        m_cache.clear();
+    WriteTxn txn { sql, m_clock, QDateTime::currentMSecsSinceEpoch(), m_cache };
     bool committed = sql.get(u"BEGIN IMMEDIATE"_s).run();
     if (committed) {
         for (Job &job : batch) {
@@ -199,7 +201,7 @@ bool Writer::runBatch(Statements &sql, std::deque<Job> &batch)
             sql.get(u"SAVEPOINT job"_s).run();
             if (job.apply(txn) != Outcome::Applied) {
                 sql.get(u"ROLLBACK TO job"_s).run();
-                m_userIds.clear();
+                m_cache.clear();
             }
             sql.get(u"RELEASE job"_s).run();
         }
@@ -208,9 +210,8 @@ bool Writer::runBatch(Statements &sql, std::deque<Job> &batch)
         if (!committed)
             sql.get(u"ROLLBACK"_s).run();
     }
-    if (!committed) {
-        m_userIds.clear();
-    }
+    if (!committed)
+        m_cache.clear();
     const double seconds = timer.nsecsElapsed() / 1e9;
     {
         std::lock_guard lock(m_mutex);

@@ -22,10 +22,32 @@
 
 namespace confab::store {
 
-// Usernames the writer has resolved to user ids. Users are never renamed or removed, so an id
-// read inside a transaction stays right, unless that transaction does not commit: the writer
-// forgets them all then.
-using UserIds = QHash<QString, qint64>;
+// What the writer remembers between transactions, read from the database on first use:
+// usernames resolved to user ids (users are never renamed or removed), the conversation of two
+// users (never removed), each user's newest inbox seq and each conversation's newest conv_seq
+// (only the writer adds inbox entries and messages). It stays right as long as what was read or
+// counted commits: the writer forgets it all whenever a job or a batch is rolled back.
+struct WriterCache
+{
+    QHash<QString, qint64> userIds;
+    QHash<std::pair<qint64, qint64>, qint64> directConvs; // (user_lo, user_hi) → conv id
+    QHash<qint64, qint64> newestInboxSeq; // user id → the seq of its newest inbox entry
+    QHash<qint64, qint64> newestConvSeq; // conv id → the conv_seq of its newest message
+
+    // Forgotten too when it grows past this many entries (it is only a cache).
+    static constexpr qsizetype kMaxEntries = 500'000;
+    qsizetype size() const
+    {
+        return userIds.size() + directConvs.size() + newestInboxSeq.size() + newestConvSeq.size();
+    }
+    void clear()
+    {
+        userIds.clear();
+        directConvs.clear();
+        newestInboxSeq.clear();
+        newestConvSeq.clear();
+    }
+};
 
 // What a job sees: the writer's connection inside the open transaction.
 struct WriteTxn
@@ -33,7 +55,7 @@ struct WriteTxn
     Statements &sql;
     MessageClock &clock;
     qint64 now; // ms since the epoch, read once per transaction
-    UserIds &userIds;
+    WriterCache &cache;
 };
 
 struct WriterStats
@@ -125,7 +147,7 @@ private:
     quint64 m_finished = 0;
     WriterStats m_stats;
     MessageClock m_clock;
-    UserIds m_userIds; // the writer thread's only
+    WriterCache m_cache; // the writer thread's only
     Checkpointer m_checkpointer;
 };
 

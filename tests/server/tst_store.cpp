@@ -31,6 +31,7 @@ private Q_SLOTS:
     void failedJobDoesNotDisturbItsBatch_data();
     void failedJobDoesNotDisturbItsBatch();
     void brokenJobWithoutSavepointFailsItsBatch();
+    void rolledBackJobLeavesNoSeqBehind();
     void syncAndHistoryPage();
     void ackMovesForwardOnly();
     void restartContinuesIdsAndSequences();
@@ -334,6 +335,31 @@ void TestStore::brokenJobWithoutSavepointFailsItsBatch()
     QVERIFY(!next->duplicate);
     QCOMPARE(next->senderSeq, 1);
     QCOMPARE(next->message.convSeq, 1);
+}
+
+void TestStore::rolledBackJobLeavesNoSeqBehind()
+{
+    // The writer counts inbox seqs in memory: a job rolled back to its savepoint after it took
+    // seqs must not leave them taken.
+    const Sender alice = makeUser(u"alice"_s);
+    const Sender bob = makeUser(u"bob"_s);
+    QVERIFY(send(alice, u"bob"_s, u"first"_s).ok());
+    const auto refused = m_writer->run<StoredMessage>([alice](WriteTxn &txn) {
+        auto stored = inbox::append(txn, alice, ConvRef::user(u"bob"_s), u"undone"_s, u"x"_s);
+        if (!stored)
+            return stored;
+        return Result<StoredMessage>(Error { ErrorCode::BadRequest, u"refused after writing"_s });
+    });
+    QCOMPARE(refused.error().code, ErrorCode::BadRequest);
+    const auto next = send(alice, u"bob"_s, u"second"_s);
+    QVERIFY(next.ok());
+    QCOMPARE(next->senderSeq, 2);
+    QCOMPARE(next->message.convSeq, 2);
+    const auto page = sync(bob.userId, 0, 100);
+    QVERIFY(page.ok());
+    QCOMPARE(page->entries.size(), 2);
+    QCOMPARE(page->entries[1].seq, 2);
+    QCOMPARE(page->entries[1].message.clientId, u"second"_s);
 }
 
 void TestStore::syncAndHistoryPage()
