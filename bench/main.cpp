@@ -20,6 +20,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <type_traits>
 
 using namespace confab::bench;
 using namespace Qt::StringLiterals;
@@ -123,29 +124,36 @@ int main(int argc, char *argv[])
         options.sampleSeconds = 1;
         options.churnSeconds = 1;
     }
-    const auto intOption = [&parser](const QString &name, int &value) {
-        if (parser.isSet(name))
-            value = parser.value(name).toInt();
+    // A numeric option, if given; a value that is not a number is an error, not a zero.
+    QStringList badNumbers;
+    const auto option = [&parser, &badNumbers]<typename T>(const QString &name, T &value) {
+        if (!parser.isSet(name))
+            return;
+        bool ok = false;
+        if constexpr (std::is_same_v<T, int>)
+            value = parser.value(name).toInt(&ok);
+        else
+            value = parser.value(name).toDouble(&ok);
+        if (!ok)
+            badNumbers.append(u"--"_s + name);
     };
-    intOption(u"devices"_s, options.devices);
-    intOption(u"window"_s, options.window);
-    intOption(u"reconnect-window"_s, options.reconnectWindow);
-    intOption(u"users"_s, options.users);
-    intOption(u"groups"_s, options.groups);
-    intOption(u"group-size"_s, options.groupSize);
-    intOption(u"messages"_s, options.messages);
-    const auto doubleOption = [&parser](const QString &name, double &value) {
-        if (parser.isSet(name))
-            value = parser.value(name).toDouble();
-    };
-    doubleOption(u"hold"_s, options.holdSeconds);
-    doubleOption(u"seconds"_s, options.seconds);
-    doubleOption(u"soak-rate"_s, options.soakRate);
-    doubleOption(u"soak-seconds"_s, options.soakSeconds);
-    doubleOption(u"warmup-seconds"_s, options.warmupSeconds);
-    doubleOption(u"sample-seconds"_s, options.sampleSeconds);
-    doubleOption(u"churn-seconds"_s, options.churnSeconds);
-    doubleOption(u"churn"_s, options.churnFraction);
+    option(u"devices"_s, options.devices);
+    option(u"window"_s, options.window);
+    option(u"reconnect-window"_s, options.reconnectWindow);
+    option(u"users"_s, options.users);
+    option(u"groups"_s, options.groups);
+    option(u"group-size"_s, options.groupSize);
+    option(u"messages"_s, options.messages);
+    option(u"hold"_s, options.holdSeconds);
+    option(u"seconds"_s, options.seconds);
+    option(u"soak-rate"_s, options.soakRate);
+    option(u"soak-seconds"_s, options.soakSeconds);
+    option(u"warmup-seconds"_s, options.warmupSeconds);
+    option(u"sample-seconds"_s, options.sampleSeconds);
+    option(u"churn-seconds"_s, options.churnSeconds);
+    option(u"churn"_s, options.churnFraction);
+    if (!badNumbers.isEmpty())
+        return fail(u"not a number: %1"_s.arg(badNumbers.join(u", "_s)));
     if (options.sampleSeconds <= 0 || options.churnSeconds <= 0 || options.churnFraction < 0
         || options.churnFraction > 0.5)
         return fail(u"--sample-seconds and --churn-seconds must be positive, --churn 0..0.5"_s);

@@ -4,6 +4,7 @@
 // message or close reason is UTF-8, a control frame's payload is at most 125 bytes, and a failure
 // carries a close code the server may send with a reason. Each input's first byte seeds the chunk
 // sizes, so the seeds in fuzz/corpus/frames start with one byte before the frame bytes.
+#include "fuzz/Chunks.h"
 #include "server/ws/FrameReader.h"
 
 #include <QList>
@@ -93,13 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 {
     if (size < 1)
         return 0;
-    std::uint32_t state = data[0] * 2654435761u + 1;
-    QList<qsizetype> chunks;
-    for (int i = 0; i < 16; ++i) {
-        state = state * 1664525u + 1013904223u;
-        const std::uint32_t pick = state >> 24;
-        chunks.append(pick < 128 ? 1 + pick % 4 : 1 + pick % 200);
-    }
+    const QList<qsizetype> chunks = confab::fuzz::chunkSizes(data[0]);
     const QByteArrayView stream(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
     const Outcome whole = drive(stream, { qMax<qsizetype>(1, stream.size()) });
     const Outcome pieces = drive(stream, chunks);

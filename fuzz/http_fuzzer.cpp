@@ -7,6 +7,7 @@
 // tst_httpapi, tst_badinput and tst_authz cover it.) Each input's first byte seeds the chunk
 // sizes, so the seeds in fuzz/corpus/http start with one digit before the request bytes.
 #include "common/HttpTypes.h"
+#include "fuzz/Chunks.h"
 #include "server/http/HttpParser.h"
 
 #include <QJsonDocument>
@@ -135,13 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (size < 1)
         return 0;
     // The first byte seeds the chunk sizes; the rest is what a client sent.
-    std::uint32_t state = data[0] * 2654435761u + 1;
-    QList<qsizetype> chunks;
-    for (int i = 0; i < 16; ++i) {
-        state = state * 1664525u + 1013904223u;
-        const std::uint32_t pick = state >> 24;
-        chunks.append(pick < 128 ? 1 + pick % 4 : 1 + pick % 200);
-    }
+    const QList<qsizetype> chunks = confab::fuzz::chunkSizes(data[0]);
     const QByteArrayView stream(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
     const QList<Outcome> whole = drive(stream, { qMax<qsizetype>(1, stream.size()) });
     const QList<Outcome> pieces = drive(stream, chunks);

@@ -5,10 +5,16 @@
 #include "server/Router.h"
 
 #include <QHash>
+#include <QJsonDocument>
 
 namespace confab {
 
 using namespace Qt::StringLiterals;
+
+QByteArray encodeFrame(const QJsonObject &json)
+{
+    return QJsonDocument(json).toJson(QJsonDocument::Compact);
+}
 
 QByteArray msgFrame(qint64 seq, const QByteArray &messageJson)
 {

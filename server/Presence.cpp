@@ -1,12 +1,12 @@
 #include "server/Presence.h"
 
+#include "server/Delivery.h"
 #include "server/Logging.h"
 #include "server/Router.h"
 #include "server/store/Contacts.h"
 #include "server/store/Writer.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QTimer>
 
 namespace confab {
@@ -148,8 +148,7 @@ void Presence::announce(qint64 userId, const PresenceInfo &presence)
     if (watchers.isEmpty())
         return;
     // Encoded once for every watcher's every device.
-    const QByteArray frame =
-        QJsonDocument(PresenceEvent { presence }.toJson()).toJson(QJsonDocument::Compact);
+    const QByteArray frame = encodeFrame(PresenceEvent { presence }.toJson());
     for (qint64 watcher : std::as_const(watchers))
         m_router.deliver(watcher, 0, frame);
 }

@@ -3,8 +3,6 @@
 #include "common/Events.h"
 #include "server/Worker.h"
 
-#include <QJsonDocument>
-
 namespace confab {
 
 using namespace Qt::StringLiterals;
@@ -43,11 +41,6 @@ const QHash<QString, RequestHandler> &requestHandlers()
         return all;
     }();
     return handlers;
-}
-
-QByteArray encodeFrame(const QJsonObject &json)
-{
-    return QJsonDocument(json).toJson(QJsonDocument::Compact);
 }
 
 } // namespace confab

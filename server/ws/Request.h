@@ -4,6 +4,7 @@
 
 #include "common/ErrorCode.h"
 #include "common/Result.h"
+#include "server/Delivery.h"
 #include "server/ServerContext.h"
 #include "server/store/Inbox.h"
 
@@ -78,8 +79,5 @@ std::optional<T> decode(const Request &request)
     }
     return std::move(decoded).value();
 }
-
-// The frame of a pushed event, encoded once (UTF-8).
-QByteArray encodeFrame(const QJsonObject &json);
 
 } // namespace confab
