@@ -68,7 +68,7 @@ QByteArray Metrics::render() const
     static constexpr const char *kRefusalNames[] = {
         "login_user",       "login_address",     "register_address",    "send",
         "send_abuse_close", "connections_total", "connections_address", "devices",
-        "request_timeout",  "json_nesting",
+        "request_timeout",  "json_nesting",      "websocket_frame",
     };
     static_assert(std::size(kRefusalNames) == std::size_t(Refusal::Count_));
     for (std::size_t i = 0; i < std::size(kRefusalNames); ++i) {

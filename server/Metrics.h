@@ -37,6 +37,7 @@ enum class Refusal {
     Devices,
     RequestTimeout, // slow HTTP request or idle keep-alive cut
     JsonNesting,
+    WebSocketFrame, // a connection closed for a frame RFC 6455 or the size limit refuses
     Count_
 };
 

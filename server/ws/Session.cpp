@@ -76,6 +76,10 @@ void Session::onReadyRead()
 {
     // Every byte is activity, WebSocket pings and pongs included.
     touch();
+    if (m_reader.failed()) {
+        m_tcp->readAll(); // closing: what follows a broken frame means nothing
+        return;
+    }
     m_reader.append(m_tcp->readAll());
     while (std::optional<ws::ClientMessage> message = m_reader.next()) {
         if (!onMessage(*message))
@@ -83,6 +87,7 @@ void Session::onReadyRead()
     }
     if (m_reader.failed()) {
         qCDebug(lcSession, "closing a connection: %s", qUtf8Printable(m_reader.failureReason()));
+        m_context.metrics.refuse(Refusal::WebSocketFrame);
         m_state = State::Closing;
         m_closingSinceMs = nowMs();
         sendClose(m_reader.failureCode(), m_reader.failureReason());

@@ -211,6 +211,7 @@ void TestWebSocket::brokenFramesAre1002()
     QFETCH(int, code);
     RawWebSocket ws;
     QVERIFY(loggedIn(ws));
+    const double before = refusals(m_server, "websocket_frame").value_or(-1);
     ws.write(frame);
     const auto close = ws.nextControlFrame();
     QVERIFY(close);
@@ -218,6 +219,7 @@ void TestWebSocket::brokenFramesAre1002()
     QCOMPARE(close->closeCode(), code);
     QVERIFY(close->payload.size() > 2); // with a reason
     QVERIFY(ws.waitForClosed());
+    QCOMPARE(refusals(m_server, "websocket_frame").value_or(-1), before + 1);
 }
 
 void TestWebSocket::sessionsAreCounted()
