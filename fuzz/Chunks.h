@@ -2,9 +2,13 @@
 // cycled, seeded by the input's first byte (mostly 1-4 bytes, sometimes up to 200).
 #pragma once
 
+#include <QByteArrayView>
 #include <QList>
 
+#include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 
 namespace confab::fuzz {
 
@@ -18,6 +22,23 @@ inline QList<qsizetype> chunkSizes(std::uint8_t seed)
         chunks.append(pick < 128 ? 1 + pick % 4 : 1 + pick % 200);
     }
     return chunks;
+}
+
+// Feeds the input after its first byte to `drive(stream, chunkSizes)` whole and in the pieces its
+// first byte seeds, and aborts when the outcomes differ: what a parser makes of a stream must not
+// depend on how the stream arrived.
+template<typename Drive>
+void checkChunking(const std::uint8_t *data, std::size_t size, const char *target, Drive drive)
+{
+    if (size < 1)
+        return;
+    const QByteArrayView stream(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
+    const auto whole = drive(stream, QList<qsizetype> { qMax<qsizetype>(1, stream.size()) });
+    const auto pieces = drive(stream, chunkSizes(data[0]));
+    if (!(whole == pieces)) {
+        std::fprintf(stderr, "%s: the outcome depends on how the bytes were chunked\n", target);
+        std::abort();
+    }
 }
 
 } // namespace confab::fuzz

@@ -133,14 +133,7 @@ QList<Outcome> drive(QByteArrayView stream, const QList<qsizetype> &chunks)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    if (size < 1)
-        return 0;
     // The first byte seeds the chunk sizes; the rest is what a client sent.
-    const QList<qsizetype> chunks = confab::fuzz::chunkSizes(data[0]);
-    const QByteArrayView stream(reinterpret_cast<const char *>(data + 1), qsizetype(size - 1));
-    const QList<Outcome> whole = drive(stream, { qMax<qsizetype>(1, stream.size()) });
-    const QList<Outcome> pieces = drive(stream, chunks);
-    if (whole != pieces)
-        fail("the outcome depends on how the bytes were chunked");
+    confab::fuzz::checkChunking(data, size, "http_fuzzer", drive);
     return 0;
 }
