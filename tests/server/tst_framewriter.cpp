@@ -66,8 +66,8 @@ void TestFrameWriter::fragments()
     const QByteArray text(300, 'x');
     writeTextMessage(buffer, text, 128);
     const QByteArray expected = frameHeader(Opcode::Text, false, 128) + text.left(128)
-        + frameHeader(Opcode::Continuation, false, 128) + text.mid(128, 128) + frameHeader(Opcode::Continuation, true, 44)
-        + text.mid(256);
+        + frameHeader(Opcode::Continuation, false, 128) + text.mid(128, 128)
+        + frameHeader(Opcode::Continuation, true, 44) + text.mid(256);
     QCOMPARE(buffer.data(), expected);
 }
 
