@@ -61,16 +61,12 @@ QByteArray SentEvent::toJsonUtf8() const
     JsonWriter writer(160 + message.conv.size() + message.from.size() + message.body.size()
                       + message.clientId.size() + requestId.size());
     writer.beginObject();
-    writer.key("type"_L1);
-    writer.string(kType);
-    writer.key("seq"_L1);
-    writer.decimalString(seq);
+    writer.member("type"_L1, kType);
+    writer.decimalMember("seq"_L1, seq);
     writer.key("message"_L1);
     message.writeJson(writer);
-    if (!requestId.isNull()) {
-        writer.key("id"_L1);
-        writer.string(requestId);
-    }
+    if (!requestId.isNull())
+        writer.member("id"_L1, requestId);
     writer.endObject();
     return writer.take();
 }

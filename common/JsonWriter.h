@@ -28,6 +28,28 @@ public:
     // A value that is already JSON (not checked).
     void raw(const QByteArray &json);
 
+    // One member: key() and its value.
+    void member(QLatin1StringView name, QStringView text)
+    {
+        key(name);
+        string(text);
+    }
+    void member(QLatin1StringView name, QLatin1StringView text)
+    {
+        key(name);
+        string(text);
+    }
+    void integerMember(QLatin1StringView name, qint64 value)
+    {
+        key(name);
+        integer(value);
+    }
+    void decimalMember(QLatin1StringView name, qint64 value)
+    {
+        key(name);
+        decimalString(value);
+    }
+
     QByteArray take() { return std::move(m_out); }
 
     // Appends `text` as a JSON string, quotes included.

@@ -21,20 +21,13 @@ QJsonObject Message::toJson() const
 void Message::writeJson(JsonWriter &writer) const
 {
     writer.beginObject();
-    writer.key("id"_L1);
-    writer.decimalString(id);
-    writer.key("conv"_L1);
-    writer.string(conv);
-    writer.key("from"_L1);
-    writer.string(from);
-    writer.key("body"_L1);
-    writer.string(body);
-    writer.key("ts"_L1);
-    writer.integer(ts);
-    writer.key("conv_seq"_L1);
-    writer.decimalString(convSeq);
-    writer.key("client_id"_L1);
-    writer.string(clientId);
+    writer.decimalMember("id"_L1, id);
+    writer.member("conv"_L1, conv);
+    writer.member("from"_L1, from);
+    writer.member("body"_L1, body);
+    writer.integerMember("ts"_L1, ts);
+    writer.decimalMember("conv_seq"_L1, convSeq);
+    writer.member("client_id"_L1, clientId);
     writer.endObject();
 }
 
