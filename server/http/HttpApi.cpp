@@ -36,7 +36,7 @@ HttpResponse json(int status, const QJsonObject &body)
 
 HttpResponse failure(const Error &error)
 {
-    return json(httpStatus(error.code), apiErrorJson(error));
+    return http::errorResponse(httpStatus(error.code), error);
 }
 
 HttpResponse failure(ErrorCode code, const QString &message)

@@ -1,6 +1,5 @@
 #include "server/http/HttpConnection.h"
 
-#include "common/HttpTypes.h"
 #include "server/Config.h"
 #include "server/Logging.h"
 #include "server/Metrics.h"
@@ -8,7 +7,6 @@
 #include "server/http/HttpApi.h"
 #include "server/ws/Handshake.h"
 
-#include <QJsonDocument>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -23,15 +21,6 @@ using http::HttpResponse;
 namespace {
 // How long a refused client may go on sending before the connection is cut.
 constexpr int kLingerMs = 2'000;
-
-HttpResponse errorResponse(int status, ErrorCode code, const QString &message)
-{
-    HttpResponse response;
-    response.status = status;
-    response.body =
-        QJsonDocument(apiErrorJson(Error { code, message })).toJson(QJsonDocument::Compact);
-    return response;
-}
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, Worker *worker)
@@ -180,7 +169,7 @@ void HttpConnection::onResponse(HttpResponse response)
 void HttpConnection::upgrade()
 {
     // The head only: frames a client sent right behind it stay in the socket for its session.
-    m_socket->read(m_parser.consumedBytes());
+    m_socket->skip(m_parser.consumedBytes());
     const ws::HandshakeAnswer answer = ws::answerHandshake(m_parser.request());
     if (!answer.accepted) {
         refuse(answer.refusal);
@@ -199,7 +188,7 @@ void HttpConnection::fail(int status, const QString &message)
     const ErrorCode code = status == 413 ? ErrorCode::TooLarge
         : status == 404                  ? ErrorCode::NotFound
                                          : ErrorCode::BadRequest;
-    refuse(errorResponse(status, code, message));
+    refuse(http::errorResponse(status, Error { code, message }));
 }
 
 void HttpConnection::refuse(const HttpResponse &response)

@@ -1,5 +1,9 @@
 #include "server/http/HttpRequest.h"
 
+#include "common/HttpTypes.h"
+
+#include <QJsonDocument>
+
 using namespace Qt::StringLiterals;
 
 namespace confab::http {
@@ -142,6 +146,14 @@ QByteArray HttpResponse::serialize(bool keepAlive) const
     if (!bodyless)
         out += body;
     return out;
+}
+
+HttpResponse errorResponse(int status, const Error &error)
+{
+    HttpResponse response;
+    response.status = status;
+    response.body = QJsonDocument(apiErrorJson(error)).toJson(QJsonDocument::Compact);
+    return response;
 }
 
 } // namespace confab::http

@@ -1,6 +1,8 @@
 // An HTTP/1.1 request as read off a connection, and the response to write back.
 #pragma once
 
+#include "common/ErrorCode.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QPair>
@@ -42,5 +44,8 @@ struct HttpResponse
     // Content-Length, "Connection: close" when !keepAlive, the extra headers, blank line, body.
     QByteArray serialize(bool keepAlive) const;
 };
+
+// An error answer: `status` with the body {"error":{"code","message"}} of PROTOCOL.md §2.
+HttpResponse errorResponse(int status, const Error &error);
 
 } // namespace confab::http

@@ -1,9 +1,6 @@
 #include "server/ws/Handshake.h"
 
-#include "common/HttpTypes.h"
-
 #include <QCryptographicHash>
-#include <QJsonDocument>
 
 namespace confab::ws {
 
@@ -17,9 +14,7 @@ constexpr qsizetype kKeyBytes = 16;
 HandshakeAnswer refuse(int status, const QString &message)
 {
     HandshakeAnswer answer;
-    answer.refusal.status = status;
-    answer.refusal.body = QJsonDocument(apiErrorJson(Error { ErrorCode::BadRequest, message }))
-                              .toJson(QJsonDocument::Compact);
+    answer.refusal = http::errorResponse(status, Error { ErrorCode::BadRequest, message });
     if (status == 426)
         answer.refusal.headers.append({ "Sec-WebSocket-Version", kVersion.toByteArray() });
     return answer;
