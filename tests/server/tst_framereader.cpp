@@ -2,47 +2,31 @@
 // frames of each length form, fragments joined, control frames between fragments, every refusal
 // with its close code, and the same outcome however the bytes are cut.
 #include "server/ws/FrameReader.h"
-#include "server/ws/FrameWriter.h"
+#include "tests/support/RawWebSocket.h"
 
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace confab::ws;
+using confab::test::clientFrame;
 using Kind = ClientMessage::Kind;
 
 namespace {
 constexpr qsizetype kLimit = 1000;
 
-// A client frame: masked with a fixed key, unless `masked` is false.
-QByteArray clientFrame(quint8 firstByte, const QByteArray &payload, bool masked = true)
-{
-    // The server's header, then the mask bit and key spliced in.
-    QByteArray frame =
-        frameHeader(Opcode(firstByte & 0x0f), firstByte & 0x80, quint64(payload.size()));
-    frame[0] = char(firstByte);
-    if (!masked)
-        return frame + payload;
-    frame[1] = char(quint8(frame[1]) | 0x80);
-    const char key[4] = { '\x12', '\x34', '\x56', '\x78' };
-    frame.append(key, 4);
-    for (qsizetype i = 0; i < payload.size(); ++i)
-        frame.append(char(payload[i] ^ key[i % 4]));
-    return frame;
-}
-
 QByteArray text(const QByteArray &payload, bool final = true)
 {
-    return clientFrame((final ? 0x80 : 0x00) | 0x1, payload);
+    return clientFrame(quint8(Opcode::Text), payload, final);
 }
 
 QByteArray continuation(const QByteArray &payload, bool final)
 {
-    return clientFrame((final ? 0x80 : 0x00) | 0x0, payload);
+    return clientFrame(quint8(Opcode::Continuation), payload, final);
 }
 
 QByteArray control(Opcode opcode, const QByteArray &payload)
 {
-    return clientFrame(0x80 | quint8(opcode), payload);
+    return clientFrame(quint8(opcode), payload);
 }
 
 QByteArray closeFrame(int code, const QByteArray &reason)
@@ -115,7 +99,7 @@ void TestFrameReader::fragmentsAndControlFrames()
     // The emoji is cut between frames: only the whole message must be UTF-8.
     const QByteArray stream = text(utf8.left(8), false) + control(Opcode::Ping, "p1")
         + continuation(utf8.mid(8, 2), false) + continuation(utf8.mid(10), true)
-        + clientFrame(0x82, "\x00\xff"_ba) + control(Opcode::Pong, "") + text("{}");
+        + clientFrame(0x2, "\x00\xff"_ba) + control(Opcode::Pong, "") + text("{}");
     const Read read = readAll(stream, 1 << 20);
     QCOMPARE(read.failure, 0);
     QCOMPARE(read.messages.size(), 5);
@@ -152,11 +136,11 @@ void TestFrameReader::refusals_data()
     QTest::addColumn<QByteArray>("stream");
     QTest::addColumn<int>("code");
     QTest::addColumn<int>("messagesBefore");
-    QTest::newRow("unmasked") << clientFrame(0x81, "{}", false) << 1002 << 0;
-    QTest::newRow("reserved bit") << clientFrame(0xc1, "{}") << 1002 << 0;
-    QTest::newRow("opcode 3") << clientFrame(0x83, "x") << 1002 << 0;
-    QTest::newRow("opcode 0xB") << clientFrame(0x8b, "x") << 1002 << 0;
-    QTest::newRow("fragmented ping") << clientFrame(0x09, "x") << 1002 << 0;
+    QTest::newRow("unmasked") << clientFrame(0x1, "{}", true, false) << 1002 << 0;
+    QTest::newRow("reserved bit") << clientFrame(0x41, "{}") << 1002 << 0;
+    QTest::newRow("opcode 3") << clientFrame(0x3, "x") << 1002 << 0;
+    QTest::newRow("opcode 0xB") << clientFrame(0xb, "x") << 1002 << 0;
+    QTest::newRow("fragmented ping") << clientFrame(0x9, "x", false) << 1002 << 0;
     QTest::newRow("ping of 126 bytes") << control(Opcode::Ping, QByteArray(126, 'x')) << 1002 << 0;
     QTest::newRow("stray continuation") << continuation("x", true) << 1002 << 0;
     QTest::newRow("text inside a fragmented text") << text("a", false) + text("b") << 1002 << 0;
@@ -173,7 +157,7 @@ void TestFrameReader::refusals_data()
         << text(QByteArray(600, 'x'), false) + continuation(QByteArray(401, 'x'), true) << 1009
         << 0;
     QTest::newRow("binary over the limit")
-        << clientFrame(0x82, QByteArray(kLimit + 1, 'x')) << 1009 << 0;
+        << clientFrame(0x2, QByteArray(kLimit + 1, 'x')) << 1009 << 0;
     QByteArray huge = QByteArray::fromHex("81ff8000000000000000");
     QTest::newRow("64-bit length with the top bit") << huge << 1002 << 0;
 }
@@ -222,7 +206,7 @@ void TestFrameReader::anyChunking()
 void TestFrameReader::nothingAfterAFailure()
 {
     FrameReader reader(kLimit);
-    reader.append(clientFrame(0x81, "{}", false));
+    reader.append(clientFrame(0x1, "{}", true, false));
     QVERIFY(!reader.next());
     QCOMPARE(reader.failureCode(), close::kProtocolError);
     reader.append(text("{}"));
