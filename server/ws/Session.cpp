@@ -88,9 +88,8 @@ void Session::onReadyRead()
     if (m_reader.failed()) {
         qCDebug(lcSession, "closing a connection: %s", qUtf8Printable(m_reader.failureReason()));
         m_context.metrics.refuse(Refusal::WebSocketFrame);
-        m_state = State::Closing;
-        m_closingSinceMs = nowMs();
-        sendClose(m_reader.failureCode(), m_reader.failureReason());
+        // A failed connection is closed at once, without waiting for the peer's close frame.
+        close(m_reader.failureCode(), m_reader.failureReason());
         m_tcp->disconnectFromHost();
     }
 }
@@ -127,14 +126,8 @@ void Session::onCloseFrame(const ws::ClientMessage &message)
 {
     // The peer's half of the close handshake: answered with its own code (when ours did not go
     // first), then the server closes the TCP connection (RFC 6455 §7.1.1).
-    if (m_state != State::Closing)
-        m_closingSinceMs = nowMs();
-    m_state = State::Closing;
-    if (!m_closeSent) {
-        const int code =
-            message.closeCode == ws::close::kNoStatus ? ws::close::kNormal : message.closeCode;
-        sendClose(code, QString());
-    }
+    close(message.closeCode == ws::close::kNoStatus ? ws::close::kNormal : message.closeCode,
+          QString());
     m_tcp->disconnectFromHost();
 }
 
