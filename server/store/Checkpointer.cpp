@@ -39,17 +39,12 @@ void Checkpointer::stop()
         m_stopping = true;
     }
     m_wake.notify_one();
-    m_copied.notify_all();
     if (m_thread.joinable())
         m_thread.join();
 }
 
-bool Checkpointer::finishOnWriter()
+bool Checkpointer::finishOnWriter() const
 {
-    if (m_farBehind.exchange(false, std::memory_order_acq_rel)) {
-        std::unique_lock lock(m_mutex);
-        m_copied.wait(lock, [this] { return m_stopping || m_phase.load() != Phase::Copying; });
-    }
     return m_phase.load(std::memory_order_acquire) == Phase::Finishing;
 }
 
@@ -69,8 +64,6 @@ int Checkpointer::onWalCommit(void *self, sqlite3 *, const char *, int pages)
         std::lock_guard lock(checkpointer->m_mutex);
         checkpointer->m_wake.notify_one();
     }
-    if (pages >= 2 * checkpointer->m_thresholdPages)
-        checkpointer->m_farBehind.store(true, std::memory_order_release);
     return SQLITE_OK;
 }
 
@@ -96,11 +89,7 @@ void Checkpointer::loop(std::promise<bool> &opened)
                 }
                 if (!exec(db.value(), u"PRAGMA wal_checkpoint(PASSIVE)"_s))
                     qCWarning(lcStore, "a checkpoint failed");
-                {
-                    std::lock_guard lock(m_mutex);
-                    m_phase.store(Phase::Finishing, std::memory_order_release);
-                }
-                m_copied.notify_all();
+                m_phase.store(Phase::Finishing, std::memory_order_release);
             }
         }
     }

@@ -8,10 +8,6 @@
 // SQLite starts the log over only once every frame was copied back, so the writer then finishes
 // the job between two transactions (finishOnWriter), copying only the frames written meanwhile;
 // its next transaction starts the log from the beginning again.
-//
-// A copy that falls far behind (a busy machine, a fast writer) would let the log grow without
-// bound: once it holds twice the threshold while this thread is still copying, the writer waits
-// for the copy to end before its next transaction.
 #pragma once
 
 #include "server/store/Database.h"
@@ -42,9 +38,8 @@ public:
     void stop();
 
     // True once after each copy by this thread: the writer should now run a PASSIVE checkpoint
-    // on its own connection, between two transactions, and then call finished(). When the log
-    // has outgrown twice the threshold during the copy, this first waits for the copy to end.
-    bool finishOnWriter();
+    // on its own connection, between two transactions, and then call finished().
+    bool finishOnWriter() const;
     void finished();
 
     quint64 checkpoints() const { return m_checkpoints.load(std::memory_order_relaxed); }
@@ -60,9 +55,7 @@ private:
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::condition_variable m_copied; // the phase left Copying
     std::atomic<Phase> m_phase { Phase::Idle };
-    std::atomic<bool> m_farBehind { false }; // the log passed twice the threshold
     bool m_stopping = false;
     std::atomic<quint64> m_checkpoints { 0 };
 };
